@@ -1,0 +1,137 @@
+/**
+ * The contract a login strategy (and any extra endpoint) implements. A strategy owns exactly one thing:
+ * deciding who the caller is. Everything else (validation, limiting, issuing, rendering, audit) is the core's.
+ */
+import type { z } from 'zod';
+import type { Cookie, GatehouseRequest } from './http.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Stores, IdentityMethod, Identity } from '../stores/ports.js';
+import type { TokenSettings } from '../tokens/settings.js';
+import type { OutboundHttp } from '../http/outbound.js';
+import type { DialectName } from '../dialects/types.js';
+import type { TokenIssuer, IssuedToken, VerifiedToken } from '../tokens/issuer.js';
+
+/** Who the caller turned out to be. */
+export interface Subject {
+  type: 'identity' | 'user';
+  /** Identity id or user id. */
+  id: string;
+  /** Extra public claims put into the token (e.g. `email`). Keep small; never secrets. */
+  claims?: Record<string, unknown>;
+}
+
+/** The issued token, plus the outcome that produced it, handed to `reply` to shape the success response. */
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  cookies?: Cookie[];
+  body?: unknown;
+}
+
+export type Outcome =
+  | {
+      kind: 'authenticated';
+      subject: Subject;
+      /** Token settings (per identity method, or per strategy for users). Defaults apply when omitted. */
+      token?: Partial<TokenSettings>;
+      /** Safe detail for the audit event. */
+      audit?: Record<string, unknown>;
+      /** Shapes the success response; the dialect's default success body is used when omitted. */
+      reply?: (issued: IssuedToken) => Reply | Promise<Reply>;
+    }
+  | {
+      /** More proof needed (e.g. MFA). The body carries e.g. `{ mfaTempToken }`. */
+      kind: 'challenge';
+      body: unknown;
+      status?: number;
+      cookies?: Cookie[];
+      audit?: Record<string, unknown>;
+    }
+  | {
+      kind: 'redirect';
+      location: string;
+      status?: 301 | 302 | 303 | 307 | 308;
+      cookies?: Cookie[];
+      audit?: Record<string, unknown>;
+    }
+  | {
+      /** A plain response for non-login endpoints (enrolment, refresh…). */
+      kind: 'reply';
+      reply: Reply;
+      subject?: Subject;
+      audit?: Record<string, unknown>;
+    };
+
+/** Request facts a strategy may read. `clientIp` already honours the server's `trustProxy` setting. */
+export interface RequestInfo {
+  requestId: string;
+  method: string;
+  path: string;
+  headers: GatehouseRequest['headers'];
+  query: NonNullable<GatehouseRequest['query']>;
+  cookies: Record<string, string>;
+  clientIp: string;
+  socketAddress: string;
+  protocol: 'http' | 'https';
+  peerCertificates: Uint8Array[];
+  signal: AbortSignal | undefined;
+}
+
+export interface StrategyContext {
+  request: RequestInfo;
+  clock: Clock;
+  stores: Stores;
+  http: OutboundHttp;
+  logger: Logger;
+  issuer: TokenIssuer;
+  /**
+   * Loads an identity and its config for this strategy; throws not_found (`identity_not_found`) otherwise,
+   * and forbidden (`organization_mismatch`) when `organizationSlug` is given and differs from the identity's.
+   */
+  identityMethod(identityId: string, opts?: { organizationSlug?: string }): Promise<{ identity: Identity; method: IdentityMethod }>;
+  /** Verifies the caller's bearer token (or `access-token` cookie); throws unauthenticated otherwise. */
+  requirePrincipal(opts?: { consume?: boolean }): Promise<VerifiedToken>;
+}
+
+export interface EndpointDefinition<TInput = unknown> {
+  /** Unique id, used in audit events and OpenAPI operation ids. */
+  id: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  path: string;
+  dialect: DialectName;
+  /** zod schema of the JSON body (POST/PUT/PATCH) or of the query (GET/DELETE). */
+  requestSchema: z.ZodType<TInput>;
+  /** zod schema of the success body (documentation + tests). */
+  responseSchema?: z.ZodType;
+  handle(input: TInput, ctx: StrategyContext): Promise<Outcome>;
+  openapi?: { summary?: string; description?: string; tags?: string[]; operationId?: string; successStatus?: number };
+}
+
+/**
+ * A login strategy. `configSchema` validates an identity's per-method config when it is written
+ * (through `GatehouseAdmin.attachMethod`); `authenticate` reads it back through `ctx.identityMethod`.
+ */
+export interface Strategy<TInput = unknown, TConfig = unknown> {
+  /** Also the method name on identities, e.g. `alicloud`. */
+  id: string;
+  route: { method: 'POST'; path: string };
+  dialect: DialectName;
+  requestSchema: z.ZodType<TInput>;
+  responseSchema: z.ZodType;
+  /** Per-identity method config; omit for strategies that log users in (no identity config). */
+  configSchema?: z.ZodType<TConfig>;
+  authenticate(input: TInput, ctx: StrategyContext): Promise<Outcome>;
+  /** Extra endpoints the strategy owns (refresh, enrolment…), better-auth style. */
+  endpoints?: EndpointDefinition<never>[];
+  openapi?: { summary?: string; description?: string; tags?: string[]; operationId?: string };
+}
+
+/** Identity helper for authors: keeps inference of TInput/TConfig from the schemas. */
+export function defineStrategy<TInput, TConfig = unknown>(strategy: Strategy<TInput, TConfig>): Strategy<TInput, TConfig> {
+  return strategy;
+}
+
+export function defineEndpoint<TInput>(endpoint: EndpointDefinition<TInput>): EndpointDefinition<TInput> {
+  return endpoint;
+}

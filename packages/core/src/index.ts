@@ -1,0 +1,49 @@
+export { AuthError, StoreUnavailableError, authErrors, ERROR_KINDS } from './errors/auth-error.js';
+export type { ErrorKind, AuthErrorOptions, ValidationIssue } from './errors/auth-error.js';
+export { STATUS_BY_KIND } from './errors/http-status.js';
+
+export type { GatehouseRequest, GatehouseResponse, Cookie, BodyError, HeaderValue } from './contract/http.js';
+export { defineStrategy, defineEndpoint } from './contract/strategy.js';
+export type { Strategy, EndpointDefinition, Outcome, Reply, Subject, StrategyContext, RequestInfo } from './contract/strategy.js';
+
+export { dialects, infisicalDialect, eceDialect, bytebaseDialect, formatEceTime, CONNECT_HTTP_STATUS } from './dialects/index.js';
+export type { Dialect, DialectName, RenderedError } from './dialects/index.js';
+
+export { createGatehouse, TOKENS } from './runtime/container.js';
+export type { Gatehouse, GatehouseOptions } from './runtime/container.js';
+export { GatehouseAdmin } from './runtime/admin.js';
+export { systemClock, ManualClock } from './runtime/clock.js';
+export type { Clock } from './runtime/clock.js';
+export { silentLogger } from './runtime/logger.js';
+export type { Logger, LogFn } from './runtime/logger.js';
+export type { AuditEvent, AuditSink } from './runtime/audit.js';
+
+export { LoginPipeline, newRequestId, toAuthError } from './pipeline/pipeline.js';
+export type { PipelineOptions, RateLimitRule, RegisteredRoute } from './pipeline/pipeline.js';
+export { resolveClientIp, isTrustedProxy } from './pipeline/client-address.js';
+export type { TrustProxy } from './pipeline/client-address.js';
+export { validationError, parseWith } from './pipeline/validation.js';
+
+export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, subjectKeyOf } from './tokens/issuer.js';
+export type { IssuerOptions, IssuedToken, VerifiedToken, VerifyOptions, StatefulCheck, IntrospectionResponse } from './tokens/issuer.js';
+export { KeyManager } from './tokens/keys.js';
+export { tokenSettingsSchema, DEFAULT_TOKEN_SETTINGS, cidrSchema, ipAllowed, parseCidr, parseAddress } from './tokens/settings.js';
+export type { TokenSettings, TokenSettingsInput } from './tokens/settings.js';
+export { coreEndpoints, TOKEN_ROUTES, tokenResponseSchema } from './tokens/endpoints.js';
+
+export { createOutboundHttp, DEFAULT_OUTBOUND } from './http/outbound.js';
+export type { OutboundHttp, OutboundHttpOptions, OutboundRequest, OutboundResponse } from './http/outbound.js';
+
+export { buildOpenApi, toJsonSchema } from './openapi/builder.js';
+export type { OpenApiInfo } from './openapi/builder.js';
+
+export {
+  createMemoryStores,
+  MemoryIdentityStore,
+  MemoryUserStore,
+  MemoryTokenStore,
+  MemoryReplayStore,
+  MemoryLimiterStore,
+  MemoryKeyStore,
+} from './stores/memory.js';
+export type * from './stores/ports.js';

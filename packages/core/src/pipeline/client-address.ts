@@ -1,0 +1,46 @@
+import { ipAllowed, parseAddress } from '../tokens/settings.js';
+import type { HeaderValue } from '../contract/http.js';
+
+/**
+ * `false` (default): the socket address is the client. `true`: trust every hop (only behind a proxy you
+ * control that overwrites the header). `string[]`: CIDRs of trusted proxies. `number`: trust N hops.
+ */
+export type TrustProxy = boolean | string[] | number;
+
+/** The client address, walking `X-Forwarded-For` right to left only through trusted proxies. */
+export function resolveClientIp(socketAddress: string, forwardedFor: HeaderValue, trust: TrustProxy): string {
+  const socket = normalise(socketAddress);
+  if (trust === false || trust === 0 || !forwardedFor) return socket;
+  const raw = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+  const hops = raw
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+    .slice(-32); // bound work on a hostile header
+  let client = socket;
+  let trustedHops = 0;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!isTrusted(client, trust, trustedHops)) break;
+    const hop = parseAddress(hops[i]!);
+    if (!hop) break; // garbage stops the walk: never let it become the client address
+    client = hop.toString();
+    trustedHops++;
+  }
+  return client;
+}
+
+/** True when `address` is a trusted proxy (used by strategies that honour proxy headers, e.g. tls-cert). */
+export function isTrustedProxy(address: string, trust: TrustProxy): boolean {
+  return isTrusted(normalise(address), trust, 0);
+}
+
+function isTrusted(address: string, trust: TrustProxy, hopsSoFar: number): boolean {
+  if (trust === true) return true;
+  if (typeof trust === 'number') return hopsSoFar < trust;
+  if (Array.isArray(trust)) return ipAllowed(address, trust);
+  return false;
+}
+
+function normalise(address: string): string {
+  return parseAddress(address)?.toString() ?? address;
+}

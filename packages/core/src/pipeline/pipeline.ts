@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+import { parse as parseCookies } from 'cookie';
+import type { GatehouseRequest, GatehouseResponse } from '../contract/http.js';
+import type { EndpointDefinition, Outcome, Reply, RequestInfo, Strategy, StrategyContext, Subject } from '../contract/strategy.js';
+import { dialects } from '../dialects/index.js';
+import type { Dialect, DialectName } from '../dialects/types.js';
+import { AuthError } from '../errors/auth-error.js';
+import type { OutboundHttp } from '../http/outbound.js';
+import type { AuditEvent, AuditSink } from '../runtime/audit.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Stores } from '../stores/ports.js';
+import type { TokenIssuer } from '../tokens/issuer.js';
+import { resolveClientIp, type TrustProxy } from './client-address.js';
+import { parseWith } from './validation.js';
+
+export interface RateLimitRule {
+  /** Requests allowed per window per client address and endpoint. */
+  max: number;
+  windowMs: number;
+}
+
+export interface PipelineOptions {
+  trustProxy: TrustProxy;
+  /** Dialect for routes that match nothing. */
+  defaultDialect: DialectName;
+  /** Per-IP limit on every login/endpoint route; off when undefined. */
+  rateLimit?: RateLimitRule;
+  /** Extra limiter hook (runs after schema validation, before the strategy). */
+  limiter?: (endpointId: string, ctx: StrategyContext) => Promise<void>;
+}
+
+/** A route the pipeline serves: a strategy's login route or an extra endpoint. */
+export interface RegisteredRoute {
+  endpoint: EndpointDefinition<unknown>;
+  /** Set for login routes: the token is issued on `authenticated`. */
+  strategy?: Strategy<unknown, unknown>;
+  dialect: Dialect;
+}
+
+interface Deps {
+  stores: Stores;
+  issuer: TokenIssuer;
+  clock: Clock;
+  logger: Logger;
+  http: OutboundHttp;
+  audit?: AuditSink;
+}
+
+/** `req-` + 16 random bytes: unguessable, so request ids can't be used to probe logs. */
+export const newRequestId = () => `req-${randomBytes(12).toString('base64url')}`;
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+export class LoginPipeline {
+  readonly routes = new Map<string, RegisteredRoute>();
+  readonly #paths = new Map<string, string[]>();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  addStrategy(strategy: Strategy<unknown, unknown>): void {
+    this.#add({
+      strategy,
+      dialect: dialects[strategy.dialect],
+      endpoint: {
+        id: strategy.id,
+        method: strategy.route.method,
+        path: strategy.route.path,
+        dialect: strategy.dialect,
+        requestSchema: strategy.requestSchema,
+        responseSchema: strategy.responseSchema,
+        handle: (input, ctx) => strategy.authenticate(input, ctx),
+        openapi: strategy.openapi,
+      },
+    });
+    for (const ep of strategy.endpoints ?? []) this.addEndpoint(ep as EndpointDefinition<unknown>);
+  }
+
+  addEndpoint(endpoint: EndpointDefinition<unknown>): void {
+    this.#add({ endpoint, dialect: dialects[endpoint.dialect] });
+  }
+
+  #add(route: RegisteredRoute): void {
+    const key = `${route.endpoint.method} ${route.endpoint.path}`;
+    if (this.routes.has(key)) throw new Error(`Two routes registered for ${key}`);
+    this.routes.set(key, route);
+    this.#paths.set(route.endpoint.path, [...(this.#paths.get(route.endpoint.path) ?? []), route.endpoint.method]);
+  }
+
+  /** True when the path belongs to Gatehouse (any method): adapters use it to decide whether to handle. */
+  ownsPath(path: string): boolean {
+    return this.#paths.has(path);
+  }
+
+  /** One request in, one response out. Never throws. */
+  async handle(req: GatehouseRequest): Promise<GatehouseResponse> {
+    const requestId = newRequestId();
+    const clientIp = resolveClientIp(req.socketAddress, req.headers['x-forwarded-for'], this.options.trustProxy);
+    const route = this.routes.get(`${req.method.toUpperCase()} ${req.path}`);
+    const dialect = route?.dialect ?? dialects[this.options.defaultDialect];
+    const logger = this.deps.logger.child ? this.deps.logger.child({ reqId: requestId }) : this.deps.logger;
+    const endpointId = route?.endpoint.id ?? 'unmatched';
+    let subject: Subject | undefined;
+    let auditDetail: Record<string, unknown> | undefined;
+    let outcomeKind: Outcome['kind'] | undefined;
+    let response: GatehouseResponse;
+    let failure: AuthError | undefined;
+
+    try {
+      if (!route) {
+        const methods = this.#paths.get(req.path);
+        if (methods) {
+          throw new AuthError({ kind: 'method_not_allowed', reasonCode: 'method_not_allowed', headers: { allow: methods.join(', ') } });
+        }
+        throw new AuthError({ kind: 'not_found', reasonCode: 'route_not_found', message: `Route ${req.method.toUpperCase()} ${truncate(req.path, 200)} not found` });
+      }
+      const ctx = this.#context(req, route, requestId, clientIp, logger);
+      const input = this.#input(req, route);
+      if (this.options.rateLimit) await this.#rateLimit(endpointId, clientIp);
+      if (this.options.limiter) await this.options.limiter(endpointId, ctx);
+      const parsed = parseWith(route.endpoint.requestSchema, input);
+      const outcome = await route.endpoint.handle(parsed, ctx);
+      outcomeKind = outcome.kind;
+      auditDetail = outcome.audit;
+      response = await this.#render(outcome, route, ctx);
+      if (outcome.kind === 'authenticated' || outcome.kind === 'reply') subject = outcome.subject;
+    } catch (err) {
+      failure = toAuthError(err);
+      if (failure.kind === 'internal' || failure.kind === 'unavailable' || failure.kind === 'upstream_failed') {
+        const cause = failure.kind === 'internal' && !(err instanceof AuthError) ? err : failure.cause;
+        logger.error({ reqId: requestId, endpoint: endpointId, reasonCode: failure.reasonCode, err: describeError(cause) }, 'request failed');
+      }
+      const rendered = dialect.renderError(failure, requestId);
+      response = { status: rendered.status, headers: rendered.headers, cookies: [], body: rendered.body };
+    }
+
+    response.headers = { ...NO_STORE, ...response.headers, 'x-request-id': requestId };
+    await this.#audit({
+      type: auditType(route, outcomeKind, failure),
+      at: this.deps.clock.now(),
+      requestId,
+      endpoint: endpointId,
+      clientIp,
+      subject: subject ? `${subject.type}:${subject.id}` : undefined,
+      reasonCode: failure?.reasonCode,
+      status: response.status,
+      detail: auditDetail,
+    }, logger);
+    return response;
+  }
+
+  #input(req: GatehouseRequest, route: RegisteredRoute): unknown {
+    const method = route.endpoint.method;
+    if (method === 'GET' || method === 'DELETE') return req.query ?? {};
+    switch (req.bodyError) {
+      case 'too_large':
+        throw new AuthError({ kind: 'payload_too_large', reasonCode: 'body_too_large' });
+      case 'malformed_json':
+        throw new AuthError({ kind: 'bad_request', reasonCode: 'malformed_json', message: 'The request body is not valid JSON' });
+      case 'unsupported_media_type':
+        throw new AuthError({ kind: 'unsupported_media_type', reasonCode: 'unsupported_media_type' });
+      case 'aborted':
+        throw new AuthError({ kind: 'bad_request', reasonCode: 'request_aborted', message: 'The request was aborted' });
+      default:
+        return req.body ?? {};
+    }
+  }
+
+  async #rateLimit(endpointId: string, clientIp: string) {
+    const rule = this.options.rateLimit!;
+    const state = await this.deps.stores.limiter.hit(`rl:${endpointId}:${clientIp}`, rule.windowMs, this.deps.clock.now());
+    if (state.count > rule.max) {
+      const retryAfter = Math.max(1, Math.ceil((state.resetAt.getTime() - this.deps.clock.now().getTime()) / 1000));
+      throw new AuthError({ kind: 'rate_limited', reasonCode: 'ip_rate_limited', retryAfter });
+    }
+  }
+
+  async #render(outcome: Outcome, route: RegisteredRoute, ctx: StrategyContext): Promise<GatehouseResponse> {
+    switch (outcome.kind) {
+      case 'authenticated': {
+        if (!route.strategy) throw new Error(`Endpoint ${route.endpoint.id} returned 'authenticated' but is not a login route`);
+        const issued = await this.deps.issuer.issue({
+          subject: outcome.subject,
+          authMethod: route.strategy.id,
+          settings: outcome.token,
+          clientIp: ctx.request.clientIp,
+        });
+        const reply: Reply = outcome.reply ? await outcome.reply(issued) : { body: route.dialect.renderToken(issued) };
+        return fromReply(reply);
+      }
+      case 'challenge':
+        return { status: outcome.status ?? 200, headers: {}, cookies: outcome.cookies ?? [], body: outcome.body };
+      case 'redirect':
+        return { status: outcome.status ?? 302, headers: { location: outcome.location }, cookies: outcome.cookies ?? [], body: undefined };
+      case 'reply':
+        return fromReply(outcome.reply);
+    }
+  }
+
+  #context(req: GatehouseRequest, route: RegisteredRoute, requestId: string, clientIp: string, logger: Logger): StrategyContext {
+    const methodName = route.strategy?.id ?? route.endpoint.id;
+    const { stores, issuer, clock, http } = this.deps;
+    let cookies: Record<string, string> | undefined;
+    const cookieHeader = req.headers.cookie;
+    const request: RequestInfo = {
+      requestId,
+      method: req.method.toUpperCase(),
+      path: req.path,
+      headers: req.headers,
+      query: req.query ?? {},
+      get cookies() {
+        if (!cookies) {
+          const raw = Array.isArray(cookieHeader) ? cookieHeader.join('; ') : (cookieHeader ?? '');
+          cookies = Object.fromEntries(
+            Object.entries(raw.length > 16_384 ? {} : parseCookies(raw)).filter((e): e is [string, string] => typeof e[1] === 'string'),
+          );
+        }
+        return cookies;
+      },
+      clientIp,
+      socketAddress: req.socketAddress,
+      protocol: req.protocol,
+      peerCertificates: req.peerCertificates ?? [],
+      signal: req.signal,
+    };
+    return {
+      request,
+      clock,
+      stores,
+      http,
+      logger,
+      issuer,
+      async identityMethod(identityId, opts) {
+        const identity = await stores.identities.get(identityId);
+        if (!identity) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
+        const method = await stores.identities.getMethod(identityId, methodName);
+        if (!method) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_method_not_found', message: 'Identity not found' });
+        if (opts?.organizationSlug !== undefined && identity.organizationSlug && identity.organizationSlug !== opts.organizationSlug) {
+          throw new AuthError({ kind: 'forbidden', reasonCode: 'organization_mismatch', message: 'Identity does not belong to this organization' });
+        }
+        return { identity, method };
+      },
+      async requirePrincipal(opts) {
+        const header = req.headers.authorization;
+        let token: string | undefined;
+        if (typeof header === 'string' && /^bearer /i.test(header)) token = header.slice(7).trim();
+        token ??= request.cookies['access-token'];
+        if (!token) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'no_token', message: 'Authentication required' });
+        return issuer.verify(token, { clientIp, stateful: opts?.consume === false ? 'check' : 'consume' });
+      },
+    };
+  }
+
+  async #audit(event: AuditEvent, logger: Logger) {
+    logger.info({ audit: event }, event.type);
+    if (!this.deps.audit) return;
+    try {
+      await this.deps.audit(event);
+    } catch (err) {
+      logger.error({ err: describeError(err) }, 'audit sink failed');
+    }
+  }
+}
+
+function fromReply(reply: Reply): GatehouseResponse {
+  return { status: reply.status ?? 200, headers: { ...reply.headers }, cookies: reply.cookies ?? [], body: reply.body };
+}
+
+function auditType(route: RegisteredRoute | undefined, kind: Outcome['kind'] | undefined, failure: AuthError | undefined): AuditEvent['type'] {
+  const login = Boolean(route?.strategy);
+  if (failure) return login ? 'login.failed' : 'endpoint.failed';
+  if (login) return kind === 'challenge' ? 'login.challenged' : 'login.succeeded';
+  if (route?.endpoint.id === 'token.renew') return 'token.renewed';
+  if (route?.endpoint.id === 'token.revoke') return 'token.revoked';
+  if (route?.endpoint.id === 'token.introspect') return 'token.introspected';
+  return 'endpoint.succeeded';
+}
+
+export function toAuthError(err: unknown): AuthError {
+  if (err instanceof AuthError) return err;
+  return new AuthError({ kind: 'internal', reasonCode: 'unexpected_exception', cause: err });
+}
+
+/** Error detail for logs: name, bounded message and stack; never the request body. */
+function describeError(err: unknown): Record<string, unknown> | undefined {
+  if (err === undefined) return undefined;
+  if (err instanceof Error) {
+    return { type: err.name, message: truncate(err.message, 300), stack: err.stack?.split('\n').slice(1, 8).join('\n') };
+  }
+  return { type: typeof err };
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}

@@ -1,0 +1,159 @@
+import 'reflect-metadata';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { GatehouseRequest, GatehouseResponse } from '../contract/http.js';
+import type { EndpointDefinition, Strategy } from '../contract/strategy.js';
+import type { DialectName } from '../dialects/types.js';
+import { createOutboundHttp, type OutboundHttp, type OutboundHttpOptions } from '../http/outbound.js';
+import { buildOpenApi, type OpenApiInfo } from '../openapi/builder.js';
+import type { TrustProxy } from '../pipeline/client-address.js';
+import { LoginPipeline, type PipelineOptions, type RateLimitRule } from '../pipeline/pipeline.js';
+import { createMemoryStores } from '../stores/memory.js';
+import type { Stores } from '../stores/ports.js';
+import { coreEndpoints } from '../tokens/endpoints.js';
+import { DEFAULT_ISSUER_OPTIONS, TokenIssuer, type IssuerOptions } from '../tokens/issuer.js';
+import { GatehouseAdmin } from './admin.js';
+import type { AuditSink } from './audit.js';
+import { systemClock, type Clock } from './clock.js';
+import { silentLogger, type Logger } from './logger.js';
+
+/** Explicit injection tokens: no reliance on emitted decorator metadata (works under esbuild/vitest). */
+export const TOKENS = {
+  Clock: Symbol.for('gatehouse.Clock'),
+  Logger: Symbol.for('gatehouse.Logger'),
+  Stores: Symbol.for('gatehouse.Stores'),
+  Http: Symbol.for('gatehouse.Http'),
+  Audit: Symbol.for('gatehouse.Audit'),
+  IssuerOptions: Symbol.for('gatehouse.IssuerOptions'),
+  Issuer: Symbol.for('gatehouse.Issuer'),
+  PipelineOptions: Symbol.for('gatehouse.PipelineOptions'),
+  Pipeline: Symbol.for('gatehouse.Pipeline'),
+  Strategies: Symbol.for('gatehouse.Strategies'),
+  Admin: Symbol.for('gatehouse.Admin'),
+} as const;
+
+export interface GatehouseOptions {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- strategies are heterogeneous by design
+  strategies?: Strategy<any, any>[];
+  /** Extra endpoints beyond the strategies' own. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  endpoints?: EndpointDefinition<any>[];
+  /** Defaults to in-memory stores (tests, tiny apps). */
+  stores?: Stores;
+  issuer?: Partial<IssuerOptions>;
+  clock?: Clock;
+  logger?: Logger;
+  audit?: AuditSink;
+  /** Outbound HTTP client, or options for the default pooled one. */
+  http?: OutboundHttp | Partial<OutboundHttpOptions>;
+  trustProxy?: TrustProxy;
+  defaultDialect?: DialectName;
+  rateLimit?: RateLimitRule;
+  limiter?: PipelineOptions['limiter'];
+  /** When set, `POST /api/v1/auth/token/introspect` requires `Authorization: Bearer <secret>`. */
+  introspectionSecret?: string;
+  /** Serve the core token routes (renew, revoke, introspect, JWKS). Default true. */
+  tokenRoutes?: boolean;
+}
+
+export interface Gatehouse {
+  /** One framework-neutral request in, one response out. Never throws. */
+  handle(req: GatehouseRequest): Promise<GatehouseResponse>;
+  /** True when Gatehouse serves this path (for any method). */
+  ownsPath(path: string): boolean;
+  /** Every route: method, path, endpoint definition. */
+  routes(): { method: string; path: string; endpoint: EndpointDefinition<unknown>; dialect: DialectName; login: boolean }[];
+  readonly issuer: TokenIssuer;
+  readonly stores: Stores;
+  readonly admin: GatehouseAdmin;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly container: DependencyContainer;
+  openapi(info?: Partial<OpenApiInfo>): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/** Composes a Gatehouse from explicit parts. Nothing global: each call gets its own child container. */
+export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
+  const c = rootContainer.createChildContainer();
+  const ownsHttp = !(options.http && 'request' in options.http);
+  c.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
+  c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
+  c.register(TOKENS.Stores, { useValue: options.stores ?? createMemoryStores() });
+  c.register(TOKENS.Http, {
+    useValue:
+      options.http && 'request' in options.http
+        ? options.http
+        : createOutboundHttp((options.http as Partial<OutboundHttpOptions> | undefined) ?? {}),
+  });
+  // tsyringe treats a falsy useValue as no provider, so the optional sink travels in a box.
+  c.register(TOKENS.Audit, { useValue: { sink: options.audit } });
+  c.register(TOKENS.IssuerOptions, { useValue: { ...DEFAULT_ISSUER_OPTIONS, ...options.issuer } satisfies IssuerOptions });
+  c.register(TOKENS.PipelineOptions, {
+    useValue: {
+      trustProxy: options.trustProxy ?? false,
+      defaultDialect: options.defaultDialect ?? 'infisical',
+      rateLimit: options.rateLimit,
+      limiter: options.limiter,
+    } satisfies PipelineOptions,
+  });
+  c.register(TOKENS.Strategies, { useValue: options.strategies ?? [] });
+  c.register(TOKENS.Issuer, {
+    useFactory: instanceCachingFactory(
+      (d) => new TokenIssuer(d.resolve<Stores>(TOKENS.Stores).tokens, d.resolve<Stores>(TOKENS.Stores).keys, d.resolve(TOKENS.Clock), d.resolve(TOKENS.IssuerOptions)),
+    ),
+  });
+  c.register(TOKENS.Pipeline, {
+    useFactory: instanceCachingFactory((d) => {
+      const pipeline = new LoginPipeline(
+        {
+          stores: d.resolve(TOKENS.Stores),
+          issuer: d.resolve(TOKENS.Issuer),
+          clock: d.resolve(TOKENS.Clock),
+          logger: d.resolve(TOKENS.Logger),
+          http: d.resolve(TOKENS.Http),
+          audit: d.resolve<{ sink?: AuditSink }>(TOKENS.Audit).sink,
+        },
+        d.resolve(TOKENS.PipelineOptions),
+      );
+      for (const s of d.resolve<Strategy<unknown, unknown>[]>(TOKENS.Strategies)) pipeline.addStrategy(s);
+      if (options.tokenRoutes !== false) {
+        for (const ep of coreEndpoints({ introspectionSecret: options.introspectionSecret })) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
+      }
+      for (const ep of options.endpoints ?? []) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
+      return pipeline;
+    }),
+  });
+  c.register(TOKENS.Admin, {
+    useFactory: instanceCachingFactory(
+      (d) => new GatehouseAdmin(d.resolve(TOKENS.Stores), d.resolve(TOKENS.Strategies), d.resolve(TOKENS.Clock), d.resolve(TOKENS.Issuer)),
+    ),
+  });
+
+  const pipeline = c.resolve<LoginPipeline>(TOKENS.Pipeline);
+  const stores = c.resolve<Stores>(TOKENS.Stores);
+  const http = c.resolve<OutboundHttp>(TOKENS.Http);
+
+  return {
+    handle: (req) => pipeline.handle(req),
+    ownsPath: (path) => pipeline.ownsPath(path),
+    routes: () =>
+      [...pipeline.routes.values()].map((r) => ({
+        method: r.endpoint.method,
+        path: r.endpoint.path,
+        endpoint: r.endpoint,
+        dialect: r.dialect.name,
+        login: Boolean(r.strategy),
+      })),
+    issuer: c.resolve(TOKENS.Issuer),
+    stores,
+    admin: c.resolve(TOKENS.Admin),
+    clock: c.resolve(TOKENS.Clock),
+    logger: c.resolve(TOKENS.Logger),
+    container: c,
+    openapi: (info) => buildOpenApi([...pipeline.routes.values()], info),
+    async close() {
+      if (ownsHttp) await http.close();
+      await stores.close?.();
+    },
+  };
+}

@@ -1,0 +1,372 @@
+/**
+ * In-memory stores for tests and single-process apps. Every read-modify-write below runs without an
+ * `await` in between, so on Node's single thread it is atomic: concurrency proofs hold here too.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { AuthError } from '../errors/auth-error.js';
+import type {
+  ConsumeRefreshResult,
+  Identity,
+  IdentityMethod,
+  IdentityStore,
+  KeyStore,
+  LimiterState,
+  LimiterStore,
+  NewUser,
+  RefreshTokenRecord,
+  ReplayStore,
+  StoredKey,
+  Stores,
+  TempTokenRecord,
+  TokenSession,
+  TokenStore,
+  UseTokenResult,
+  User,
+  UserMfa,
+  UserPatch,
+  UserStore,
+} from './ports.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class MemoryIdentityStore implements IdentityStore {
+  #identities = new Map<string, Identity>();
+  #methods = new Map<string, IdentityMethod>();
+
+  async create(input: { id?: string; name: string; organizationSlug?: string | null }, now: Date): Promise<Identity> {
+    const id = input.id ?? randomUUID();
+    if (this.#identities.has(id)) throw new AuthError({ kind: 'bad_request', reasonCode: 'identity_exists', message: 'Identity already exists', fields: ['id'] });
+    const identity: Identity = { id, name: input.name, organizationSlug: input.organizationSlug ?? null, createdAt: now };
+    this.#identities.set(id, identity);
+    return clone(identity);
+  }
+  async get(id: string) {
+    const i = this.#identities.get(id);
+    return i ? clone(i) : null;
+  }
+  async list() {
+    return [...this.#identities.values()].map(clone);
+  }
+  async delete(id: string) {
+    for (const key of this.#methods.keys()) if (key.startsWith(`${id}\u0000`)) this.#methods.delete(key);
+    return this.#identities.delete(id);
+  }
+  async putMethod(input: { identityId: string; method: string; config: unknown; token: IdentityMethod['token'] }, now: Date) {
+    if (!this.#identities.has(input.identityId)) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
+    const key = `${input.identityId}\u0000${input.method}`;
+    const prev = this.#methods.get(key);
+    const m: IdentityMethod = { ...clone(input), createdAt: prev?.createdAt ?? now, updatedAt: now };
+    this.#methods.set(key, m);
+    return clone(m);
+  }
+  async getMethod(identityId: string, method: string) {
+    const m = this.#methods.get(`${identityId}\u0000${method}`);
+    return m ? clone(m) : null;
+  }
+  async listMethods(identityId: string) {
+    return [...this.#methods.values()].filter((m) => m.identityId === identityId).map(clone);
+  }
+  async removeMethod(identityId: string, method: string) {
+    return this.#methods.delete(`${identityId}\u0000${method}`);
+  }
+}
+
+const EMPTY_MFA: UserMfa = { totpSecret: null, pendingTotpSecret: null, pendingCreatedAt: null, enabled: false };
+
+export class MemoryUserStore implements UserStore {
+  #users = new Map<string, User>();
+  #recovery = new Map<string, string[]>();
+  #links = new Map<string, string>();
+
+  async create(input: NewUser, now: Date): Promise<User> {
+    const dup = [...this.#users.values()].some(
+      (u) => u.username === input.username || (input.email != null && u.email === input.email),
+    );
+    if (dup || (input.id && this.#users.has(input.id))) {
+      throw new AuthError({ kind: 'bad_request', reasonCode: 'user_exists', message: 'User already exists', fields: ['username'] });
+    }
+    const user: User = {
+      id: input.id ?? randomUUID(),
+      username: input.username,
+      email: input.email ?? null,
+      displayName: input.displayName,
+      passwordHash: input.passwordHash ?? null,
+      passwordChangedAt: input.passwordChangedAt ?? (input.passwordHash ? now : null),
+      requireResetPassword: input.requireResetPassword ?? false,
+      disabled: input.disabled ?? false,
+      title: input.title ?? '',
+      phone: input.phone ?? '',
+      userType: input.userType ?? 'USER',
+      groups: input.groups ?? [],
+      mfa: { ...EMPTY_MFA },
+      lastLoginAt: input.lastLoginAt ?? null,
+      source: input.source ?? 'password',
+      createdAt: now,
+    };
+    this.#users.set(user.id, user);
+    return clone(user);
+  }
+  async getById(id: string) {
+    const u = this.#users.get(id);
+    return u ? clone(u) : null;
+  }
+  async getByUsername(username: string) {
+    for (const u of this.#users.values()) if (u.username === username) return clone(u);
+    return null;
+  }
+  async getByEmail(email: string) {
+    for (const u of this.#users.values()) if (u.email !== null && u.email === email) return clone(u);
+    return null;
+  }
+  async list() {
+    return [...this.#users.values()].map(clone);
+  }
+  async update(id: string, patch: UserPatch) {
+    const u = this.#users.get(id);
+    if (!u) return null;
+    if (patch.email != null && [...this.#users.values()].some((o) => o.id !== id && o.email === patch.email)) {
+      throw new AuthError({ kind: 'bad_request', reasonCode: 'user_exists', message: 'Email already in use', fields: ['email'] });
+    }
+    Object.assign(u, clone(patch));
+    return clone(u);
+  }
+  async setMfa(id: string, mfa: UserMfa) {
+    const u = this.#users.get(id);
+    if (u) u.mfa = clone(mfa);
+  }
+  async replaceRecoveryCodes(id: string, codeHashes: string[]) {
+    this.#recovery.set(id, [...codeHashes]);
+  }
+  async consumeRecoveryCode(id: string, codeHash: string) {
+    const codes = this.#recovery.get(id);
+    if (!codes) return false;
+    const wanted = Buffer.from(codeHash);
+    // Compare every code in constant time, so timing does not tell how many prefixes matched.
+    let index = -1;
+    codes.forEach((c, i) => {
+      const b = Buffer.from(c);
+      if (b.length === wanted.length && timingSafeEqual(b, wanted) && index === -1) index = i;
+    });
+    if (index === -1) return false;
+    codes.splice(index, 1);
+    return true;
+  }
+  async countRecoveryCodes(id: string) {
+    return this.#recovery.get(id)?.length ?? 0;
+  }
+  async linkIdp(userId: string, idpId: string, subject: string) {
+    const key = `${idpId}\u0000${subject}`;
+    const existing = this.#links.get(key);
+    if (existing && existing !== userId) {
+      throw new AuthError({ kind: 'bad_request', reasonCode: 'idp_link_exists', message: 'This IdP account is linked to another user' });
+    }
+    this.#links.set(key, userId);
+  }
+  async findByIdpLink(idpId: string, subject: string) {
+    const id = this.#links.get(`${idpId}\u0000${subject}`);
+    return id ? this.getById(id) : null;
+  }
+}
+
+export class MemoryTokenStore implements TokenStore {
+  #sessions = new Map<string, TokenSession>();
+  #subjectRevocations = new Map<string, Date>();
+  #refresh = new Map<string, RefreshTokenRecord>();
+  #revokedFamilies = new Set<string>();
+
+  async createSession(session: TokenSession) {
+    this.#sessions.set(session.jti, clone(session));
+  }
+  async getSession(jti: string) {
+    const s = this.#sessions.get(jti);
+    return s ? clone(s) : null;
+  }
+  async useSession(jti: string, opts: { consume: boolean; now: Date }): Promise<UseTokenResult> {
+    const s = this.#sessions.get(jti);
+    if (!s) return { status: 'unknown', session: null };
+    const revokedBefore = this.#subjectRevocations.get(s.subjectKey);
+    if (s.revokedAt || (revokedBefore && s.createdAt.getTime() <= revokedBefore.getTime())) {
+      return { status: 'revoked', session: clone(s) };
+    }
+    if (s.expiresAt.getTime() <= opts.now.getTime()) return { status: 'expired', session: clone(s) };
+    if (opts.consume && s.numUsesLimit > 0) {
+      if (s.numUses >= s.numUsesLimit) return { status: 'exhausted', session: clone(s) };
+      s.numUses += 1;
+    }
+    return { status: 'ok', session: clone(s) };
+  }
+  async extendSession(jti: string, expiresAt: Date) {
+    const s = this.#sessions.get(jti);
+    if (!s || s.revokedAt) return null;
+    s.expiresAt = expiresAt;
+    return clone(s);
+  }
+  async revokeSession(jti: string, now: Date) {
+    const s = this.#sessions.get(jti);
+    if (!s || s.revokedAt) return false;
+    s.revokedAt = now;
+    return true;
+  }
+  async revokeSubject(subjectKey: string, before: Date) {
+    const prev = this.#subjectRevocations.get(subjectKey);
+    if (!prev || prev < before) this.#subjectRevocations.set(subjectKey, before);
+  }
+  async getSubjectRevokedBefore(subjectKey: string) {
+    return this.#subjectRevocations.get(subjectKey) ?? null;
+  }
+  async createRefreshToken(record: Omit<RefreshTokenRecord, 'usedAt' | 'revokedAt'>) {
+    this.#refresh.set(record.hash, { ...clone(record), usedAt: null, revokedAt: null });
+  }
+  async consumeRefreshToken(hash: string, now: Date): Promise<ConsumeRefreshResult> {
+    const r = this.#refresh.get(hash);
+    if (!r) return { status: 'unknown' };
+    if (r.revokedAt || this.#revokedFamilies.has(r.family)) return { status: 'revoked' };
+    if (r.usedAt) return { status: 'reused', record: clone(r) };
+    if (r.expiresAt.getTime() <= now.getTime()) return { status: 'expired' };
+    r.usedAt = now;
+    return { status: 'ok', record: clone(r) };
+  }
+  async revokeRefreshFamily(family: string, now: Date) {
+    this.#revokedFamilies.add(family);
+    for (const r of this.#refresh.values()) if (r.family === family && !r.revokedAt) r.revokedAt = now;
+  }
+  async purgeExpired(now: Date) {
+    let n = 0;
+    for (const [k, s] of this.#sessions) if (s.maxExpiresAt.getTime() <= now.getTime() && s.expiresAt.getTime() <= now.getTime()) (this.#sessions.delete(k), n++);
+    for (const [k, r] of this.#refresh) if (r.expiresAt.getTime() <= now.getTime()) (this.#refresh.delete(k), n++);
+    return n;
+  }
+}
+
+interface TempEntry {
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+  expiresAt: Date;
+}
+
+export class MemoryReplayStore implements ReplayStore {
+  #claims = new Map<string, number>();
+  #temps = new Map<string, TempEntry>();
+
+  async claim(namespace: string, key: string, expiresAt: Date, now: Date) {
+    const k = `${namespace}\u0000${key}`;
+    const existing = this.#claims.get(k);
+    if (existing !== undefined && existing > now.getTime()) return false;
+    this.#claims.set(k, expiresAt.getTime());
+    return true;
+  }
+  async createTemp<T>(namespace: string, id: string, payload: T, expiresAt: Date, maxAttempts: number) {
+    this.#temps.set(`${namespace}\u0000${id}`, { payload: clone(payload), attempts: 0, maxAttempts, expiresAt });
+  }
+  #live(namespace: string, id: string, now: Date): TempEntry | undefined {
+    const k = `${namespace}\u0000${id}`;
+    const t = this.#temps.get(k);
+    if (!t) return undefined;
+    if (t.expiresAt.getTime() <= now.getTime()) {
+      this.#temps.delete(k);
+      return undefined;
+    }
+    return t;
+  }
+  async peekTemp<T>(namespace: string, id: string, now: Date): Promise<TempTokenRecord<T> | null> {
+    const t = this.#live(namespace, id, now);
+    return t ? { payload: clone(t.payload) as T, attempts: t.attempts, expiresAt: t.expiresAt } : null;
+  }
+  async failTemp(namespace: string, id: string, now: Date) {
+    const t = this.#live(namespace, id, now);
+    if (!t) return -1;
+    t.attempts += 1;
+    const left = t.maxAttempts - t.attempts;
+    if (left <= 0) this.#temps.delete(`${namespace}\u0000${id}`);
+    return Math.max(0, left);
+  }
+  async consumeTemp<T>(namespace: string, id: string, now: Date): Promise<TempTokenRecord<T> | null> {
+    const t = this.#live(namespace, id, now);
+    if (!t) return null;
+    this.#temps.delete(`${namespace}\u0000${id}`);
+    return { payload: t.payload as T, attempts: t.attempts, expiresAt: t.expiresAt };
+  }
+  async purgeExpired(now: Date) {
+    let n = 0;
+    for (const [k, exp] of this.#claims) if (exp <= now.getTime()) (this.#claims.delete(k), n++);
+    for (const [k, t] of this.#temps) if (t.expiresAt.getTime() <= now.getTime()) (this.#temps.delete(k), n++);
+    return n;
+  }
+  /** For tests of boundedness. */
+  get size() {
+    return this.#claims.size + this.#temps.size;
+  }
+}
+
+export class MemoryLimiterStore implements LimiterStore {
+  #windows = new Map<string, { count: number; resetAt: number }>();
+  async hit(key: string, windowMs: number, now: Date): Promise<LimiterState> {
+    const t = now.getTime();
+    let w = this.#windows.get(key);
+    if (!w || w.resetAt <= t) {
+      w = { count: 0, resetAt: t + windowMs };
+      this.#windows.set(key, w);
+    }
+    w.count += 1;
+    return { count: w.count, resetAt: new Date(w.resetAt) };
+  }
+  async peek(key: string, now: Date) {
+    const w = this.#windows.get(key);
+    if (!w || w.resetAt <= now.getTime()) return null;
+    return { count: w.count, resetAt: new Date(w.resetAt) };
+  }
+  async reset(key: string) {
+    this.#windows.delete(key);
+  }
+  async purgeExpired(now: Date) {
+    let n = 0;
+    for (const [k, w] of this.#windows) if (w.resetAt <= now.getTime()) (this.#windows.delete(k), n++);
+    return n;
+  }
+}
+
+export class MemoryKeyStore implements KeyStore {
+  #keys = new Map<string, StoredKey>();
+  async list() {
+    return [...this.#keys.values()].map(clone);
+  }
+  async insert(key: StoredKey) {
+    this.#keys.set(key.kid, clone(key));
+  }
+  async retire(kid: string, retiredAt: Date, notAfter: Date) {
+    const k = this.#keys.get(kid);
+    if (!k || k.retiredAt) return false;
+    k.retiredAt = retiredAt;
+    k.notAfter = notAfter;
+    return true;
+  }
+  async purgeExpired(now: Date) {
+    let n = 0;
+    for (const [kid, k] of this.#keys) if (k.notAfter && k.notAfter.getTime() <= now.getTime()) (this.#keys.delete(kid), n++);
+    return n;
+  }
+}
+
+export function createMemoryStores(): Stores {
+  const stores = {
+    identities: new MemoryIdentityStore(),
+    users: new MemoryUserStore(),
+    tokens: new MemoryTokenStore(),
+    replay: new MemoryReplayStore(),
+    limiter: new MemoryLimiterStore(),
+    keys: new MemoryKeyStore(),
+  };
+  return {
+    ...stores,
+    async purgeExpired(now: Date) {
+      await Promise.all([
+        stores.tokens.purgeExpired(now),
+        stores.replay.purgeExpired(now),
+        stores.limiter.purgeExpired(now),
+        stores.keys.purgeExpired(now),
+      ]);
+    },
+    async close() {},
+  };
+}

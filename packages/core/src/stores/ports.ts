@@ -1,0 +1,273 @@
+/**
+ * Store ports. Every operation that consumes or counts something is atomic in the implementation
+ * (a unique insert, a conditional update) so several instances sharing one database agree.
+ * Times are always passed in from the injected clock: stores never read the wall clock for decisions.
+ */
+import type { TokenSettings } from '../tokens/settings.js';
+
+// ── identities ──────────────────────────────────────────────────────────────────────────────────
+
+export interface Identity {
+  id: string;
+  name: string;
+  /** Organisation scope; `organizationSlug` in a login must match when set. */
+  organizationSlug?: string | null;
+  createdAt: Date;
+}
+
+/** One login method attached to an identity: the strategy's own (already validated) config + token settings. */
+export interface IdentityMethod {
+  identityId: string;
+  /** Strategy id, e.g. `alicloud`. */
+  method: string;
+  config: unknown;
+  token: TokenSettings;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IdentityStore {
+  create(input: { id?: string; name: string; organizationSlug?: string | null }, now: Date): Promise<Identity>;
+  get(id: string): Promise<Identity | null>;
+  list(): Promise<Identity[]>;
+  /** Deletes the identity and its methods. Returns false when it did not exist. */
+  delete(id: string): Promise<boolean>;
+  /** Inserts or replaces the method config. Callers validate `config` first (see `GatehouseAdmin`). */
+  putMethod(input: { identityId: string; method: string; config: unknown; token: TokenSettings }, now: Date): Promise<IdentityMethod>;
+  getMethod(identityId: string, method: string): Promise<IdentityMethod | null>;
+  listMethods(identityId: string): Promise<IdentityMethod[]>;
+  removeMethod(identityId: string, method: string): Promise<boolean>;
+}
+
+// ── users ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface UserMfa {
+  /** Base32 TOTP secret when MFA is enabled. Implementations encrypt it at rest. */
+  totpSecret: string | null;
+  /** A secret being enrolled, not yet confirmed. */
+  pendingTotpSecret: string | null;
+  pendingCreatedAt: Date | null;
+  enabled: boolean;
+}
+
+export interface User {
+  id: string;
+  /** Normalised (see `normaliseUsername`); unique. */
+  username: string;
+  /** Normalised email; unique when set. */
+  email: string | null;
+  displayName: string;
+  /** argon2id PHC string, or null for IdP-only users. */
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+  requireResetPassword: boolean;
+  disabled: boolean;
+  title: string;
+  phone: string;
+  userType: 'USER' | 'SYSTEM_BOT' | 'SERVICE_ACCOUNT' | 'WORKLOAD_IDENTITY';
+  groups: string[];
+  mfa: UserMfa;
+  lastLoginAt: Date | null;
+  /** Where the user came from: `password`, or `idps/<id>` for just-in-time users. */
+  source: string;
+  createdAt: Date;
+}
+
+export type NewUser = Pick<User, 'username' | 'displayName'> &
+  Partial<Omit<User, 'id' | 'username' | 'displayName' | 'createdAt' | 'mfa'>> & { id?: string };
+
+export type UserPatch = Partial<
+  Pick<
+    User,
+    | 'email'
+    | 'displayName'
+    | 'passwordHash'
+    | 'passwordChangedAt'
+    | 'requireResetPassword'
+    | 'disabled'
+    | 'title'
+    | 'phone'
+    | 'groups'
+    | 'lastLoginAt'
+  >
+>;
+
+export interface UserStore {
+  /** Throws AuthError(kind 'bad_request', reasonCode 'user_exists') on a duplicate username/email. */
+  create(input: NewUser, now: Date): Promise<User>;
+  getById(id: string): Promise<User | null>;
+  /** `username` must already be normalised. */
+  getByUsername(username: string): Promise<User | null>;
+  /** `email` must already be normalised. */
+  getByEmail(email: string): Promise<User | null>;
+  list(): Promise<User[]>;
+  update(id: string, patch: UserPatch): Promise<User | null>;
+  setMfa(id: string, mfa: UserMfa): Promise<void>;
+  /** Replaces all recovery codes of the user with these hashes (hex SHA-256 of the code). */
+  replaceRecoveryCodes(id: string, codeHashes: string[]): Promise<void>;
+  /** Atomically consumes one recovery code: of many concurrent calls with the same hash, exactly one gets true. */
+  consumeRecoveryCode(id: string, codeHash: string): Promise<boolean>;
+  countRecoveryCodes(id: string): Promise<number>;
+  /** Links an external IdP subject to a user (unique per idp+subject). */
+  linkIdp(userId: string, idpId: string, subject: string): Promise<void>;
+  findByIdpLink(idpId: string, subject: string): Promise<User | null>;
+}
+
+// ── tokens ──────────────────────────────────────────────────────────────────────────────────────
+
+/** The server-side record of an issued access token (shared by all its renewals, same `jti`). */
+export interface TokenSession {
+  jti: string;
+  /** `identity:<id>` or `user:<id>`; revocation by subject uses it. */
+  subjectKey: string;
+  authMethod: string;
+  createdAt: Date;
+  /** Seconds; each renewal extends by this much. */
+  ttl: number;
+  /** Renewal budget end: createdAt + accessTokenMaxTTL. */
+  maxExpiresAt: Date;
+  /** Current expiry of the newest token for this session. */
+  expiresAt: Date;
+  /** 0 = unlimited. */
+  numUsesLimit: number;
+  numUses: number;
+  trustedIps: string[];
+  revokedAt: Date | null;
+}
+
+export type UseTokenResult =
+  | { status: 'ok'; session: TokenSession }
+  | { status: 'unknown' | 'revoked' | 'exhausted' | 'expired'; session: TokenSession | null };
+
+export interface RefreshTokenRecord {
+  /** hex SHA-256 of the opaque refresh token; the token itself is never stored. */
+  hash: string;
+  /** All rotations of one login share a family; reuse of a rotated token revokes the family. */
+  family: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set when this token was exchanged for a newer one. */
+  usedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export type ConsumeRefreshResult =
+  | { status: 'ok'; record: RefreshTokenRecord }
+  | { status: 'reused'; record: RefreshTokenRecord }
+  | { status: 'unknown' | 'expired' | 'revoked' };
+
+export interface TokenStore {
+  createSession(session: TokenSession): Promise<void>;
+  getSession(jti: string): Promise<TokenSession | null>;
+  /**
+   * Atomically checks the session (not revoked, not expired at `now`, subject not revoked before its creation)
+   * and, when `consume` is true and a use limit is set, counts one use: with limit N, exactly N calls succeed
+   * however many run concurrently.
+   */
+  useSession(jti: string, opts: { consume: boolean; now: Date }): Promise<UseTokenResult>;
+  /** Sets a new expiry (renewal). Returns null when the session is unknown or revoked. */
+  extendSession(jti: string, expiresAt: Date): Promise<TokenSession | null>;
+  revokeSession(jti: string, now: Date): Promise<boolean>;
+  /** Every token of the subject created at or before `before` is revoked. */
+  revokeSubject(subjectKey: string, before: Date): Promise<void>;
+  getSubjectRevokedBefore(subjectKey: string): Promise<Date | null>;
+
+  createRefreshToken(record: Omit<RefreshTokenRecord, 'usedAt' | 'revokedAt'>): Promise<void>;
+  /** Atomically marks the token used. A second exchange of the same token reports `reused`. */
+  consumeRefreshToken(hash: string, now: Date): Promise<ConsumeRefreshResult>;
+  revokeRefreshFamily(family: string, now: Date): Promise<void>;
+
+  /** Deletes sessions and refresh tokens expired before `now`. Returns the number removed. */
+  purgeExpired(now: Date): Promise<number>;
+}
+
+// ── replay (nonces, used OTPs, temp tokens) ─────────────────────────────────────────────────────
+
+export interface TempTokenRecord<T = unknown> {
+  payload: T;
+  /** Failed attempts so far. */
+  attempts: number;
+  expiresAt: Date;
+}
+
+export interface ReplayStore {
+  /**
+   * Claims `key` in `namespace` until `expiresAt`. Exactly one of many concurrent claims of the same key
+   * returns true; an expired claim may be claimed again.
+   */
+  claim(namespace: string, key: string, expiresAt: Date, now: Date): Promise<boolean>;
+
+  /** Stores a single-use temp token (e.g. an MFA temp token id). */
+  createTemp<T>(namespace: string, id: string, payload: T, expiresAt: Date, maxAttempts: number): Promise<void>;
+  /** Reads without consuming; null when unknown, expired or dead. */
+  peekTemp<T>(namespace: string, id: string, now: Date): Promise<TempTokenRecord<T> | null>;
+  /**
+   * Atomically counts a failed attempt. Returns the attempts left; at 0 the token is deleted (dead).
+   * Returns -1 when the token did not exist.
+   */
+  failTemp(namespace: string, id: string, now: Date): Promise<number>;
+  /** Atomically deletes and returns the temp token: of concurrent calls exactly one gets it. */
+  consumeTemp<T>(namespace: string, id: string, now: Date): Promise<TempTokenRecord<T> | null>;
+
+  /** Deletes expired claims and temp tokens. Returns the number removed. */
+  purgeExpired(now: Date): Promise<number>;
+}
+
+// ── limiter ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface LimiterState {
+  count: number;
+  /** When the current window ends. */
+  resetAt: Date;
+}
+
+export interface LimiterStore {
+  /** Atomically adds one hit in a fixed window starting at the first hit; returns the state after. */
+  hit(key: string, windowMs: number, now: Date): Promise<LimiterState>;
+  /** Current state, or null when there is no live window. */
+  peek(key: string, now: Date): Promise<LimiterState | null>;
+  reset(key: string): Promise<void>;
+  purgeExpired(now: Date): Promise<number>;
+}
+
+// ── signing keys ────────────────────────────────────────────────────────────────────────────────
+
+export type SigningAlgorithm = 'EdDSA' | 'ES256' | 'RS256';
+
+export interface StoredKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  /** Public JWK (no private members). */
+  publicJwk: Record<string, unknown>;
+  /** Private JWK. Implementations encrypt it at rest. */
+  privateJwk: Record<string, unknown>;
+  createdAt: Date;
+  /** When it stopped signing (rotation); still verifies until `notAfter`. */
+  retiredAt: Date | null;
+  /** After this it is dropped from the JWKS and no longer verifies. */
+  notAfter: Date | null;
+}
+
+export interface KeyStore {
+  list(): Promise<StoredKey[]>;
+  insert(key: StoredKey): Promise<void>;
+  /** Marks a key retired; returns false when it was unknown or already retired. */
+  retire(kid: string, retiredAt: Date, notAfter: Date): Promise<boolean>;
+  /** Deletes keys whose notAfter is before `now`. */
+  purgeExpired(now: Date): Promise<number>;
+}
+
+// ── all together ────────────────────────────────────────────────────────────────────────────────
+
+export interface Stores {
+  identities: IdentityStore;
+  users: UserStore;
+  tokens: TokenStore;
+  replay: ReplayStore;
+  limiter: LimiterStore;
+  keys: KeyStore;
+  /** Runs every `purgeExpired`. */
+  purgeExpired?(now: Date): Promise<void>;
+  close?(): Promise<void>;
+}

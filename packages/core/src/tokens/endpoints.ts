@@ -1,0 +1,87 @@
+/** The core's own routes: renew, revoke, introspect (RFC 7662) and JWKS. Infisical dialect, as the seeds. */
+import { z } from 'zod';
+import { defineEndpoint, type EndpointDefinition } from '../contract/strategy.js';
+import { AuthError } from '../errors/auth-error.js';
+
+const tokenBody = z.strictObject({ accessToken: z.string().min(1).max(8192) });
+
+export const tokenResponseSchema = z.strictObject({
+  accessToken: z.string(),
+  expiresIn: z.number(),
+  accessTokenMaxTTL: z.number(),
+  tokenType: z.literal('Bearer'),
+});
+
+export const TOKEN_ROUTES = {
+  renew: '/api/v1/auth/token/renew',
+  revoke: '/api/v1/auth/token/revoke',
+  introspect: '/api/v1/auth/token/introspect',
+  jwks: '/.well-known/jwks.json',
+} as const;
+
+export function coreEndpoints(options: { introspectionSecret?: string } = {}): EndpointDefinition<never>[] {
+  const renew = defineEndpoint({
+    id: 'token.renew',
+    method: 'POST',
+    path: TOKEN_ROUTES.renew,
+    dialect: 'infisical',
+    requestSchema: tokenBody,
+    responseSchema: tokenResponseSchema,
+    openapi: { summary: 'Renew an access token within its max TTL', tags: ['Tokens'], operationId: 'renewAccessToken' },
+    async handle(input, ctx) {
+      const issued = await ctx.issuer.renew(input.accessToken, { clientIp: ctx.request.clientIp });
+      return {
+        kind: 'reply',
+        subject: issued.subject,
+        reply: { body: { accessToken: issued.token, expiresIn: issued.expiresIn, accessTokenMaxTTL: issued.accessTokenMaxTTL, tokenType: 'Bearer' } },
+      };
+    },
+  });
+  const revoke = defineEndpoint({
+    id: 'token.revoke',
+    method: 'POST',
+    path: TOKEN_ROUTES.revoke,
+    dialect: 'infisical',
+    requestSchema: tokenBody,
+    responseSchema: z.strictObject({ message: z.string() }),
+    openapi: { summary: 'Revoke an access token (and its renewals)', tags: ['Tokens'], operationId: 'revokeAccessToken' },
+    async handle(input, ctx) {
+      await ctx.issuer.revoke(input.accessToken);
+      return { kind: 'reply', reply: { body: { message: 'Successfully revoked access token' } } };
+    },
+  });
+  const introspect = defineEndpoint({
+    id: 'token.introspect',
+    method: 'POST',
+    path: TOKEN_ROUTES.introspect,
+    dialect: 'infisical',
+    requestSchema: z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() }),
+    responseSchema: z.looseObject({ active: z.boolean() }),
+    openapi: { summary: 'RFC 7662 token introspection (counts one use)', tags: ['Tokens'], operationId: 'introspectAccessToken' },
+    async handle(input, ctx) {
+      if (options.introspectionSecret !== undefined) {
+        const { timingSafeEqual, createHash } = await import('node:crypto');
+        const header = ctx.request.headers.authorization;
+        const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
+        const a = createHash('sha256').update(given).digest();
+        const b = createHash('sha256').update(options.introspectionSecret).digest();
+        if (!timingSafeEqual(a, b)) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'introspection_client_unauthenticated' });
+      }
+      const body = await ctx.issuer.introspect(input.token, {});
+      return { kind: 'reply', reply: { body } };
+    },
+  });
+  const jwks = defineEndpoint({
+    id: 'token.jwks',
+    method: 'GET',
+    path: TOKEN_ROUTES.jwks,
+    dialect: 'infisical',
+    requestSchema: z.object({}).loose(),
+    responseSchema: z.object({ keys: z.array(z.looseObject({ kid: z.string(), kty: z.string() })) }),
+    openapi: { summary: 'Public keys that verify access tokens', tags: ['Tokens'], operationId: 'getJwks' },
+    async handle(_input, ctx) {
+      return { kind: 'reply', reply: { body: await ctx.issuer.jwks(), headers: { 'cache-control': 'public, max-age=300' } } };
+    },
+  });
+  return [renew, revoke, introspect, jwks] as EndpointDefinition<never>[];
+}

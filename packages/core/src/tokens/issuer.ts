@@ -1,0 +1,322 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { AuthError } from '../errors/auth-error.js';
+import type { Clock } from '../runtime/clock.js';
+import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
+import type { Subject } from '../contract/strategy.js';
+import { KeyManager } from './keys.js';
+import { DEFAULT_TOKEN_SETTINGS, ipAllowed, tokenSettingsSchema, type TokenSettings } from './settings.js';
+
+export interface IssuerOptions {
+  /** `iss` of every token; use your server's public URL. */
+  issuer: string;
+  /** `aud` of every token. */
+  audience: string;
+  /** Signing algorithm of new keys. */
+  algorithm: SigningAlgorithm;
+  /** Allow-list for verification. Only asymmetric algorithms exist here; `none` and HS* never verify. */
+  acceptAlgorithms: SigningAlgorithm[];
+  /** Clock skew tolerated on exp/nbf/iat, seconds. */
+  leewaySeconds: number;
+  /** Rotate automatically when the signing key is this old (seconds); off when undefined. */
+  rotateAfterSeconds?: number;
+  /** How long a rotated-out key still verifies (seconds). */
+  overlapSeconds: number;
+  /** Unknown-kid store reload throttle. */
+  keyReloadIntervalMs: number;
+}
+
+export const DEFAULT_ISSUER_OPTIONS: IssuerOptions = {
+  issuer: 'gatehouse',
+  audience: 'gatehouse',
+  algorithm: 'EdDSA',
+  acceptAlgorithms: ['EdDSA', 'ES256', 'RS256'],
+  leewaySeconds: 5,
+  overlapSeconds: 30 * 24 * 3600,
+  keyReloadIntervalMs: 5_000,
+};
+
+export const TOKEN_TYPE = 'at+jwt';
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  kid: string;
+  subject: Subject;
+  authMethod: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  /** Seconds until expiry (→ `expiresIn`). */
+  expiresIn: number;
+  /** Seconds (→ `accessTokenMaxTTL`). */
+  accessTokenMaxTTL: number;
+  settings: TokenSettings;
+}
+
+export interface VerifiedToken {
+  token: string;
+  jti: string;
+  subject: Subject;
+  subjectKey: string;
+  authMethod: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  claims: JWTPayload;
+  /** Present when the server-side session was checked. */
+  session?: TokenSession;
+}
+
+/** What to check beyond the signature and claims. */
+export type StatefulCheck = 'none' | 'check' | 'consume';
+
+export interface VerifyOptions {
+  /** Client address to check against the token's trusted IPs (skipped when undefined). */
+  clientIp?: string;
+  /** `consume` (default): revocation + counts one use; `check`: revocation only; `none`: offline only. */
+  stateful?: StatefulCheck;
+}
+
+export interface IntrospectionResponse {
+  active: boolean;
+  [claim: string]: unknown;
+}
+
+const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub_type', 'auth_method', 'trusted_ips']);
+
+export const subjectKeyOf = (s: Pick<Subject, 'type' | 'id'>) => `${s.type}:${s.id}`;
+
+const unauth = (reasonCode: string, message = 'Invalid or expired token') =>
+  new AuthError({ kind: 'unauthenticated', reasonCode, message });
+
+/** Issues, verifies, renews, revokes and introspects access tokens (DESIGN §4). */
+export class TokenIssuer {
+  readonly keys: KeyManager;
+
+  constructor(
+    private readonly tokens: TokenStore,
+    keyStore: KeyStore,
+    private readonly clock: Clock,
+    readonly options: IssuerOptions,
+  ) {
+    this.keys = new KeyManager(keyStore, clock, {
+      algorithm: options.algorithm,
+      rotateAfterSeconds: options.rotateAfterSeconds,
+      overlapSeconds: options.overlapSeconds,
+      reloadIntervalMs: options.keyReloadIntervalMs,
+    });
+  }
+
+  /** Issues a token after checking the trusted-IP list against the login's client address. */
+  async issue(input: {
+    subject: Subject;
+    authMethod: string;
+    settings?: Partial<TokenSettings>;
+    clientIp: string;
+  }): Promise<IssuedToken> {
+    const settings = tokenSettingsSchema.parse({ ...DEFAULT_TOKEN_SETTINGS, ...stripUndefined(input.settings ?? {}) });
+    if (!ipAllowed(input.clientIp, settings.accessTokenTrustedIps)) {
+      throw new AuthError({ kind: 'forbidden', reasonCode: 'ip_not_trusted', message: 'Access denied: IP address not allowed' });
+    }
+    const now = this.clock.now();
+    const jti = randomBytes(16).toString('base64url');
+    const expiresAt = new Date(now.getTime() + settings.accessTokenTTL * 1000);
+    const session: TokenSession = {
+      jti,
+      subjectKey: subjectKeyOf(input.subject),
+      authMethod: input.authMethod,
+      createdAt: now,
+      ttl: settings.accessTokenTTL,
+      maxExpiresAt: new Date(now.getTime() + settings.accessTokenMaxTTL * 1000),
+      expiresAt,
+      numUsesLimit: settings.accessTokenNumUsesLimit,
+      numUses: 0,
+      trustedIps: settings.accessTokenTrustedIps,
+      revokedAt: null,
+    };
+    await this.tokens.createSession(session);
+    const { token, kid } = await this.#sign(input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps);
+    return {
+      token,
+      jti,
+      kid,
+      subject: input.subject,
+      authMethod: input.authMethod,
+      issuedAt: now,
+      expiresAt,
+      expiresIn: settings.accessTokenTTL,
+      accessTokenMaxTTL: settings.accessTokenMaxTTL,
+      settings,
+    };
+  }
+
+  /** Verifies signature (allow-listed asymmetric algorithms only), typ, iss, aud, exp/nbf, trusted IPs, and the session. */
+  async verify(token: string, options: VerifyOptions = {}): Promise<VerifiedToken> {
+    const verified = await this.#verifyJwt(token);
+    if (options.clientIp !== undefined) {
+      const ips = Array.isArray(verified.claims.trusted_ips) ? (verified.claims.trusted_ips as string[]) : null;
+      if (ips && !ipAllowed(options.clientIp, ips)) {
+        throw new AuthError({ kind: 'forbidden', reasonCode: 'ip_not_trusted', message: 'Access denied: IP address not allowed' });
+      }
+    }
+    const stateful = options.stateful ?? 'consume';
+    if (stateful === 'none') return verified;
+    const result = await this.tokens.useSession(verified.jti, { consume: stateful === 'consume', now: this.clock.now() });
+    if (result.status !== 'ok') {
+      throw unauth(`token_${result.status}`, result.status === 'exhausted' ? 'Access token usage limit reached' : undefined);
+    }
+    return { ...verified, session: result.session };
+  }
+
+  /** Extends a live token inside its max-TTL budget; the new token shares the session (same jti). */
+  async renew(token: string, options: { clientIp?: string } = {}): Promise<IssuedToken> {
+    const current = await this.verify(token, { clientIp: options.clientIp, stateful: 'check' });
+    const session = current.session!;
+    const now = this.clock.now();
+    if (now.getTime() >= session.maxExpiresAt.getTime()) {
+      throw unauth('max_ttl_exceeded', 'Access token cannot be renewed past its max TTL');
+    }
+    const expiresAt = new Date(Math.min(now.getTime() + session.ttl * 1000, session.maxExpiresAt.getTime()));
+    const extended = await this.tokens.extendSession(session.jti, expiresAt);
+    if (!extended) throw unauth('token_revoked');
+    const { token: renewed, kid } = await this.#sign(current.subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps);
+    const maxTtl = Math.round((session.maxExpiresAt.getTime() - session.createdAt.getTime()) / 1000);
+    return {
+      token: renewed,
+      jti: session.jti,
+      kid,
+      subject: current.subject,
+      authMethod: current.authMethod,
+      issuedAt: now,
+      expiresAt,
+      expiresIn: Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / 1000)),
+      accessTokenMaxTTL: maxTtl,
+      settings: {
+        accessTokenTTL: session.ttl,
+        accessTokenMaxTTL: maxTtl,
+        accessTokenNumUsesLimit: session.numUsesLimit,
+        accessTokenTrustedIps: session.trustedIps,
+      },
+    };
+  }
+
+  /** Revokes the token's session (every renewal of it). */
+  async revoke(token: string): Promise<void> {
+    const verified = await this.#verifyJwt(token);
+    await this.tokens.revokeSession(verified.jti, this.clock.now());
+  }
+
+  async revokeById(jti: string): Promise<boolean> {
+    return this.tokens.revokeSession(jti, this.clock.now());
+  }
+
+  /** Revokes every token issued to the subject up to now. */
+  async revokeSubject(subject: Pick<Subject, 'type' | 'id'>): Promise<void> {
+    await this.tokens.revokeSubject(subjectKeyOf(subject), this.clock.now());
+  }
+
+  /** RFC 7662 answer. Counts a use, since a resource server introspects to use the token. */
+  async introspect(token: string, options: { clientIp?: string } = {}): Promise<IntrospectionResponse> {
+    let v: VerifiedToken;
+    try {
+      v = await this.verify(token, { clientIp: options.clientIp, stateful: 'consume' });
+    } catch (err) {
+      if (err instanceof AuthError && (err.kind === 'unauthenticated' || err.kind === 'forbidden')) return { active: false };
+      throw err;
+    }
+    const s = v.session!;
+    return {
+      active: true,
+      token_type: 'Bearer',
+      iss: v.claims.iss,
+      aud: v.claims.aud,
+      sub: v.subject.id,
+      sub_type: v.subject.type,
+      auth_method: v.authMethod,
+      jti: v.jti,
+      iat: Math.floor(v.issuedAt.getTime() / 1000),
+      exp: Math.floor(v.expiresAt.getTime() / 1000),
+      ...(s.numUsesLimit > 0 ? { uses_remaining: Math.max(0, s.numUsesLimit - s.numUses) } : {}),
+    };
+  }
+
+  jwks() {
+    return this.keys.jwks();
+  }
+
+  rotateKeys() {
+    return this.keys.rotate();
+  }
+
+  async #sign(subject: Subject, authMethod: string, jti: string, now: Date, expiresAt: Date, trustedIps: string[]) {
+    const { kid, alg, key } = await this.keys.signingKey();
+    const extra: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(subject.claims ?? {})) if (!RESERVED_CLAIMS.has(k)) extra[k] = v;
+    const allowsAll = trustedIps.length === 0 || (trustedIps.includes('0.0.0.0/0') && trustedIps.includes('::/0'));
+    const token = await new SignJWT({
+      ...extra,
+      sub_type: subject.type,
+      auth_method: authMethod,
+      ...(allowsAll ? {} : { trusted_ips: trustedIps }),
+    })
+      .setProtectedHeader({ alg, kid, typ: TOKEN_TYPE })
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setSubject(subject.id)
+      .setJti(jti)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setNotBefore(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(key);
+    return { token, kid };
+  }
+
+  async #verifyJwt(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw unauth('token_malformed');
+    let payload: JWTPayload;
+    try {
+      const result = await jwtVerify(
+        token,
+        async (header: JWTHeaderParameters) => {
+          const key = await this.keys.verificationKey(header.kid, header.alg);
+          if (!key) throw new joseErrors.JWKSNoMatchingKey();
+          return key;
+        },
+        {
+          algorithms: this.options.acceptAlgorithms,
+          issuer: this.options.issuer,
+          audience: this.options.audience,
+          typ: TOKEN_TYPE,
+          clockTolerance: this.options.leewaySeconds,
+          currentDate: this.clock.now(),
+          requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+        },
+      );
+      payload = result.payload;
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw unauth('token_expired');
+      if (err instanceof joseErrors.JWTClaimValidationFailed) throw unauth(`token_claim_${err.claim}`);
+      if (err instanceof joseErrors.JOSEAlgNotAllowed) throw unauth('token_alg_not_allowed');
+      if (err instanceof joseErrors.JWKSNoMatchingKey) throw unauth('token_unknown_key');
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw unauth('token_bad_signature');
+      if (err instanceof joseErrors.JOSEError) throw unauth('token_invalid');
+      throw err;
+    }
+    const subType = payload.sub_type;
+    if (subType !== 'identity' && subType !== 'user') throw unauth('token_invalid');
+    const subject: Subject = { type: subType, id: payload.sub! };
+    return {
+      token,
+      jti: payload.jti!,
+      subject,
+      subjectKey: subjectKeyOf(subject),
+      authMethod: String(payload.auth_method ?? ''),
+      issuedAt: new Date(payload.iat! * 1000),
+      expiresAt: new Date(payload.exp! * 1000),
+      claims: payload,
+    };
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

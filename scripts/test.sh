@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The one test command: builds, typechecks, lints and runs every package's tests. Whatever the tests
+# need (a throwaway PostgreSQL server, Chromium) is installed and started here and stopped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DATABASE_URL:-}" ] && [ -f scripts/pg-test.sh ]; then
+  eval "$(bash scripts/pg-test.sh start)"
+  trap 'bash scripts/pg-test.sh stop >/dev/null 2>&1 || true' EXIT
+fi
+
+npx turbo run build typecheck lint test --concurrency=2 --output-logs=new-only "$@"
