@@ -284,11 +284,21 @@ export function toAuthError(err: unknown): AuthError {
   return new AuthError({ kind: 'internal', reasonCode: 'unexpected_exception', cause: err });
 }
 
-/** Error detail for logs: name, bounded message and stack; never the request body. */
+/**
+ * Error detail for logs: type, code and stack frames. Not the message: an unexpected exception's message
+ * may quote whatever it was handed (a password, a signed request), and secrets never reach a log line.
+ */
 function describeError(err: unknown): Record<string, unknown> | undefined {
   if (err === undefined) return undefined;
   if (err instanceof Error) {
-    return { type: err.name, message: truncate(err.message, 300), stack: err.stack?.split('\n').slice(1, 8).join('\n') };
+    const code = (err as { code?: unknown }).code;
+    return {
+      type: err.name,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(err instanceof AuthError ? { reasonCode: err.reasonCode } : {}),
+      stack: err.stack?.split('\n').filter((l) => l.trimStart().startsWith('at ')).slice(0, 8).join('\n'),
+      ...(err.cause !== undefined ? { cause: describeError(err.cause) } : {}),
+    };
   }
   return { type: typeof err };
 }

@@ -29,6 +29,18 @@ import type {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/** Deletes the entries `expired` picks; returns how many. */
+function purge<K, V>(map: Map<K, V>, expired: (v: V) => boolean): number {
+  let n = 0;
+  for (const [k, v] of map) {
+    if (expired(v)) {
+      map.delete(k);
+      n++;
+    }
+  }
+  return n;
+}
+
 export class MemoryIdentityStore implements IdentityStore {
   #identities = new Map<string, Identity>();
   #methods = new Map<string, IdentityMethod>();
@@ -231,10 +243,8 @@ export class MemoryTokenStore implements TokenStore {
     for (const r of this.#refresh.values()) if (r.family === family && !r.revokedAt) r.revokedAt = now;
   }
   async purgeExpired(now: Date) {
-    let n = 0;
-    for (const [k, s] of this.#sessions) if (s.maxExpiresAt.getTime() <= now.getTime() && s.expiresAt.getTime() <= now.getTime()) (this.#sessions.delete(k), n++);
-    for (const [k, r] of this.#refresh) if (r.expiresAt.getTime() <= now.getTime()) (this.#refresh.delete(k), n++);
-    return n;
+    const t = now.getTime();
+    return purge(this.#sessions, (s) => s.expiresAt.getTime() <= t) + purge(this.#refresh, (r) => r.expiresAt.getTime() <= t);
   }
 }
 
@@ -288,10 +298,8 @@ export class MemoryReplayStore implements ReplayStore {
     return { payload: t.payload as T, attempts: t.attempts, expiresAt: t.expiresAt };
   }
   async purgeExpired(now: Date) {
-    let n = 0;
-    for (const [k, exp] of this.#claims) if (exp <= now.getTime()) (this.#claims.delete(k), n++);
-    for (const [k, t] of this.#temps) if (t.expiresAt.getTime() <= now.getTime()) (this.#temps.delete(k), n++);
-    return n;
+    const t = now.getTime();
+    return purge(this.#claims, (exp) => exp <= t) + purge(this.#temps, (e) => e.expiresAt.getTime() <= t);
   }
   /** For tests of boundedness. */
   get size() {
@@ -320,9 +328,7 @@ export class MemoryLimiterStore implements LimiterStore {
     this.#windows.delete(key);
   }
   async purgeExpired(now: Date) {
-    let n = 0;
-    for (const [k, w] of this.#windows) if (w.resetAt <= now.getTime()) (this.#windows.delete(k), n++);
-    return n;
+    return purge(this.#windows, (w) => w.resetAt <= now.getTime());
   }
 }
 
@@ -342,9 +348,7 @@ export class MemoryKeyStore implements KeyStore {
     return true;
   }
   async purgeExpired(now: Date) {
-    let n = 0;
-    for (const [kid, k] of this.#keys) if (k.notAfter && k.notAfter.getTime() <= now.getTime()) (this.#keys.delete(kid), n++);
-    return n;
+    return purge(this.#keys, (k) => k.notAfter !== null && k.notAfter.getTime() <= now.getTime());
   }
 }
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { isTrustedProxy, resolveClientIp } from './client-address.js';
+
+describe('resolveClientIp', () => {
+  it('ignores X-Forwarded-For unless the socket peer is trusted', () => {
+    expect(resolveClientIp('198.51.100.1', '1.2.3.4', false)).toBe('198.51.100.1');
+    expect(resolveClientIp('198.51.100.1', '1.2.3.4', ['10.0.0.0/8'])).toBe('198.51.100.1');
+    expect(resolveClientIp('10.0.0.5', '1.2.3.4', ['10.0.0.0/8'])).toBe('1.2.3.4');
+  });
+
+  it('walks right to left through trusted hops only, so a spoofed leftmost entry is ignored', () => {
+    expect(resolveClientIp('10.0.0.5', '6.6.6.6, 1.2.3.4, 10.0.0.9', ['10.0.0.0/8'])).toBe('1.2.3.4');
+    expect(resolveClientIp('10.0.0.5', ['6.6.6.6', '1.2.3.4'], 1)).toBe('1.2.3.4');
+    expect(resolveClientIp('10.0.0.5', '6.6.6.6, 1.2.3.4', 2)).toBe('6.6.6.6');
+  });
+
+  it('normalises IPv4-mapped IPv6 and refuses garbage hops', () => {
+    expect(resolveClientIp('::ffff:127.0.0.1', undefined, false)).toBe('127.0.0.1');
+    expect(resolveClientIp('127.0.0.1', 'not-an-ip', true)).toBe('127.0.0.1');
+    expect(resolveClientIp('127.0.0.1', '1.2.3.4, <script>', true)).toBe('127.0.0.1');
+    expect(resolveClientIp('127.0.0.1', `${'1.1.1.1,'.repeat(10_000)}2.2.2.2`, true)).toBe('1.1.1.1');
+  });
+
+  it('isTrustedProxy', () => {
+    expect(isTrustedProxy('::ffff:10.1.1.1', ['10.0.0.0/8'])).toBe(true);
+    expect(isTrustedProxy('11.1.1.1', ['10.0.0.0/8'])).toBe(false);
+    expect(isTrustedProxy('10.1.1.1', false)).toBe(false);
+  });
+});

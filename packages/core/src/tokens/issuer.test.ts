@@ -1,0 +1,277 @@
+import { createPublicKey } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, generateKeyPair, exportJWK, importJWK, type JWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { AuthError } from '../errors/auth-error.js';
+import { ManualClock } from '../runtime/clock.js';
+import { createMemoryStores } from '../stores/memory.js';
+import { harness } from '../test-support/harness.js';
+import { DEFAULT_ISSUER_OPTIONS, TokenIssuer, type IssuerOptions } from './issuer.js';
+
+const subject = { type: 'identity' as const, id: 'id-1' };
+
+function setup(options: Partial<IssuerOptions> = {}) {
+  const clock = new ManualClock('2026-03-01T12:00:00Z');
+  const stores = createMemoryStores();
+  const issuer = new TokenIssuer(stores.tokens, stores.keys, clock, { ...DEFAULT_ISSUER_OPTIONS, issuer: 'https://auth.test', audience: 'api', ...options });
+  return { clock, stores, issuer };
+}
+
+async function refusal(p: Promise<unknown>): Promise<AuthError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AuthError);
+  return err as AuthError;
+}
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+describe('issue → verify', () => {
+  for (const algorithm of ['EdDSA', 'ES256', 'RS256'] as const) {
+    it(`round-trips with ${algorithm}, kid and typ in the header`, async () => {
+      const { issuer } = setup({ algorithm });
+      const issued = await issuer.issue({ subject: { ...subject, claims: { email: 'a@b.c', sub: 'spoof' } }, authMethod: 'fake', clientIp: '10.0.0.1' });
+      const header = decodeProtectedHeader(issued.token);
+      expect(header).toMatchObject({ alg: algorithm, kid: issued.kid, typ: 'at+jwt' });
+      const v = await issuer.verify(issued.token);
+      expect(v.subject).toEqual(subject);
+      expect(v.claims.email).toBe('a@b.c');
+      expect(v.claims.iss).toBe('https://auth.test');
+      expect(v.authMethod).toBe('fake');
+      expect(issued.expiresIn).toBe(2_592_000);
+    });
+  }
+});
+
+describe('JWKS and rotation', () => {
+  it('serves every live key; a rotated-out key verifies inside the overlap and fails after', async () => {
+    const { issuer, clock } = setup({ overlapSeconds: 3600 });
+    const first = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 86_400 } });
+    await issuer.rotateKeys();
+    const second = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    expect(second.kid).not.toBe(first.kid);
+    const jwks = await issuer.jwks();
+    expect(jwks.keys.map((k) => k.kid).sort()).toEqual([first.kid, second.kid].sort());
+    for (const k of jwks.keys) expect(k).not.toHaveProperty('d');
+    clock.advanceSeconds(3599);
+    await expect(issuer.verify(first.token)).resolves.toBeTruthy();
+    clock.advanceSeconds(2);
+    expect((await refusal(issuer.verify(first.token))).reasonCode).toBe('token_unknown_key');
+    expect((await issuer.jwks()).keys.map((k) => k.kid)).toEqual([second.kid]);
+    await expect(issuer.verify(second.token)).resolves.toBeTruthy();
+  });
+
+  it('keys persist through the key store: a new issuer on the same store verifies old tokens', async () => {
+    const { issuer, stores, clock } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const restarted = new TokenIssuer(stores.tokens, stores.keys, clock, { ...DEFAULT_ISSUER_OPTIONS, issuer: 'https://auth.test', audience: 'api' });
+    await expect(restarted.verify(issued.token)).resolves.toMatchObject({ jti: issued.jti });
+    const again = await restarted.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    expect(again.kid).toBe(issued.kid);
+  });
+
+  it('rotates automatically when the signing key is older than rotateAfterSeconds', async () => {
+    const { issuer, clock } = setup({ rotateAfterSeconds: 60 });
+    const a = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    clock.advanceSeconds(61);
+    const b = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    expect(b.kid).not.toBe(a.kid);
+    await expect(issuer.verify(a.token)).resolves.toBeTruthy();
+  });
+});
+
+describe('refused tokens', () => {
+  it('alg none', async () => {
+    const { issuer } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const [, payload] = issued.token.split('.');
+    const forged = `${b64({ alg: 'none', typ: 'at+jwt', kid: issued.kid })}.${payload}.`;
+    expect((await refusal(issuer.verify(forged))).kind).toBe('unauthenticated');
+  });
+
+  it('HS256 signed with the public key (algorithm confusion)', async () => {
+    const { issuer } = setup({ algorithm: 'RS256' });
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const jwk = (await issuer.jwks()).keys[0]!;
+    const pem = createPublicKey({ key: jwk as JWK & { kty: string }, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    const payload = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString());
+    for (const secret of [Buffer.from(pem as string), Buffer.from(JSON.stringify(jwk))]) {
+      const forged = await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: issued.kid, typ: 'at+jwt' }).sign(secret);
+      expect((await refusal(issuer.verify(forged))).reasonCode).toBe('token_alg_not_allowed');
+    }
+  });
+
+  it('a tampered payload', async () => {
+    const { issuer } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const [h, p, s] = issued.token.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    const tampered = `${h}.${b64({ ...claims, sub: 'admin' })}.${s}`;
+    expect((await refusal(issuer.verify(tampered))).reasonCode).toBe('token_bad_signature');
+  });
+
+  it('a token signed by a foreign key that claims our kid', async () => {
+    const { issuer } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const { privateKey } = await generateKeyPair('EdDSA');
+    const payload = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString());
+    const forged = await new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', kid: issued.kid, typ: 'at+jwt' }).sign(privateKey);
+    expect((await refusal(issuer.verify(forged))).reasonCode).toBe('token_bad_signature');
+  });
+
+  it('wrong iss, wrong aud, wrong typ', async () => {
+    const { issuer, stores, clock } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const other = (o: Partial<IssuerOptions>) => new TokenIssuer(stores.tokens, stores.keys, clock, { ...DEFAULT_ISSUER_OPTIONS, issuer: 'https://auth.test', audience: 'api', ...o });
+    expect((await refusal(other({ issuer: 'https://evil.test' }).verify(issued.token))).reasonCode).toBe('token_claim_iss');
+    expect((await refusal(other({ audience: 'other-api' }).verify(issued.token))).reasonCode).toBe('token_claim_aud');
+    // Same key and claims, but typ JWT (e.g. an ID token from the same keys) is not an access token.
+    const [stored] = await stores.keys.list();
+    const key = await importJWK(stored!.privateJwk as JWK, stored!.alg);
+    const payload = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString());
+    const idToken = await new SignJWT(payload).setProtectedHeader({ alg: stored!.alg, kid: stored!.kid, typ: 'JWT' }).sign(key);
+    expect((await refusal(issuer.verify(idToken))).reasonCode).toBe('token_claim_typ');
+  });
+
+  it('expired and not-yet-valid tokens (with the small leeway)', async () => {
+    const { issuer, clock } = setup({ leewaySeconds: 5 });
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 60 } });
+    clock.advanceSeconds(64);
+    await expect(issuer.verify(issued.token, { stateful: 'none' })).resolves.toBeTruthy();
+    clock.advanceSeconds(2);
+    expect((await refusal(issuer.verify(issued.token))).reasonCode).toBe('token_expired');
+    clock.advanceSeconds(-66 - 10);
+    expect((await refusal(issuer.verify(issued.token))).reasonCode).toBe('token_claim_nbf');
+  });
+
+  it('garbage in every shape', async () => {
+    const { issuer } = setup();
+    for (const junk of ['', 'a', 'a.b.c', '...', 'x'.repeat(10_000), `${b64({ alg: 'EdDSA' })}.e30.`, '\u0000.\u0000.\u0000']) {
+      expect((await refusal(issuer.verify(junk))).kind).toBe('unauthenticated');
+    }
+  });
+});
+
+describe('use limits, revocation, renewal, trusted IPs', () => {
+  it('accessTokenNumUsesLimit = N allows exactly N verifications of 50 concurrent', async () => {
+    const { issuer } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenNumUsesLimit: 7 } });
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => issuer.verify(issued.token)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(new Set(rejected.map((r) => (r.reason as AuthError).reasonCode))).toEqual(new Set(['token_exhausted']));
+    // 'check' does not consume, 'none' does not touch the store: neither is blocked by nor changes the count.
+    await expect(issuer.verify(issued.token, { stateful: 'none' })).resolves.toBeTruthy();
+    expect((await issuer.introspect(issued.token)).active).toBe(false);
+  });
+
+  it('revocation by token id and by identity', async () => {
+    const { issuer, clock } = setup();
+    const a = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const b = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    await issuer.revoke(a.token);
+    expect((await refusal(issuer.verify(a.token))).reasonCode).toBe('token_revoked');
+    await expect(issuer.verify(b.token)).resolves.toBeTruthy();
+    clock.advanceSeconds(1);
+    await issuer.revokeSubject(subject);
+    expect((await refusal(issuer.verify(b.token))).reasonCode).toBe('token_revoked');
+    clock.advanceSeconds(1);
+    const c = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    await expect(issuer.verify(c.token)).resolves.toBeTruthy();
+    const other = await issuer.issue({ subject: { type: 'identity', id: 'id-2' }, authMethod: 'fake', clientIp: '10.0.0.1' });
+    await expect(issuer.verify(other.token)).resolves.toBeTruthy();
+  });
+
+  it('renew extends within max TTL and refuses past it', async () => {
+    const { issuer, clock } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 100, accessTokenMaxTTL: 250 } });
+    clock.advanceSeconds(90);
+    const r1 = await issuer.renew(issued.token);
+    expect(r1.jti).toBe(issued.jti);
+    expect(r1.expiresIn).toBe(100);
+    clock.advanceSeconds(90);
+    const r2 = await issuer.renew(r1.token);
+    expect(r2.expiresIn).toBe(70); // capped by the max TTL (250 - 180)
+    expect(r2.accessTokenMaxTTL).toBe(250);
+    clock.advanceSeconds(69);
+    await expect(issuer.verify(r2.token)).resolves.toBeTruthy();
+    clock.advanceSeconds(1);
+    const err = await refusal(issuer.renew(r2.token));
+    expect(['max_ttl_exceeded', 'token_expired']).toContain(err.reasonCode);
+    // A revoked session can't be renewed either.
+    const fresh = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    await issuer.revoke(fresh.token);
+    expect((await refusal(issuer.renew(fresh.token))).reasonCode).toBe('token_revoked');
+  });
+
+  it('renewal budget is refused exactly at max TTL even while the token itself is alive', async () => {
+    const { issuer, clock } = setup({ leewaySeconds: 0 });
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 100, accessTokenMaxTTL: 100 } });
+    clock.advanceSeconds(99);
+    const r = await issuer.renew(issued.token);
+    expect(r.expiresIn).toBe(1);
+    clock.advanceSeconds(1);
+    expect((await refusal(issuer.renew(r.token))).kind).toBe('unauthenticated');
+  });
+
+  it('trusted IPs are checked at login and at every use', async () => {
+    const { issuer } = setup();
+    const settings = { accessTokenTrustedIps: ['10.0.0.0/8', '2001:db8::/32'] };
+    const err = await refusal(issuer.issue({ subject, authMethod: 'fake', clientIp: '192.168.1.1', settings }));
+    expect([err.kind, err.reasonCode]).toEqual(['forbidden', 'ip_not_trusted']);
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '::ffff:10.1.2.3', settings });
+    await expect(issuer.verify(issued.token, { clientIp: '10.9.9.9' })).resolves.toBeTruthy();
+    await expect(issuer.verify(issued.token, { clientIp: '2001:db8::1' })).resolves.toBeTruthy();
+    expect((await refusal(issuer.verify(issued.token, { clientIp: '11.0.0.1' }))).reasonCode).toBe('ip_not_trusted');
+    expect((await refusal(issuer.verify(issued.token, { clientIp: 'not-an-ip' }))).reasonCode).toBe('ip_not_trusted');
+  });
+});
+
+describe('token routes through the pipeline', () => {
+  it('login → introspect → renew → revoke, and trusted-IP refusal at login is a 403', async () => {
+    const { gh, login, request, identity } = await harness();
+    const res = await login({});
+    const { accessToken } = res.body as { accessToken: string };
+    const intro = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken } }));
+    expect(intro.body).toMatchObject({ active: true, sub: identity.id, sub_type: 'identity', auth_method: 'fake' });
+    const renewed = await gh.handle(request({ path: '/api/v1/auth/token/renew', body: { accessToken } }));
+    expect(renewed.status).toBe(200);
+    expect(Object.keys(renewed.body as object).sort()).toEqual(['accessToken', 'accessTokenMaxTTL', 'expiresIn', 'tokenType']);
+    const revoked = await gh.handle(request({ path: '/api/v1/auth/token/revoke', body: { accessToken } }));
+    expect(revoked.status).toBe(200);
+    const after = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken } }));
+    expect(after.body).toEqual({ active: false });
+    const jwks = await gh.handle(request({ method: 'GET', path: '/.well-known/jwks.json', body: undefined }));
+    expect((jwks.body as { keys: unknown[] }).keys).toHaveLength(1);
+
+    await gh.admin.attachMethod(identity.id, 'fake', { secret: 'correct-horse' }, { accessTokenTrustedIps: ['10.0.0.0/8'] });
+    const denied = await login({});
+    expect(denied.status).toBe(403);
+    expect((denied.body as { error: string }).error).toBe('PermissionDenied');
+    const viaProxy = await login({}, { headers: { 'x-forwarded-for': '10.1.1.1' } });
+    expect(viaProxy.status).toBe(403); // trustProxy is off by default: the header is ignored
+  });
+
+  it('introspection can require a shared secret, compared in constant time', async () => {
+    const { gh, login, request } = await harness({ introspectionSecret: 'rs-secret' });
+    const { accessToken } = (await login({})).body as { accessToken: string };
+    const anon = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken } }));
+    expect(anon.status).toBe(401);
+    const ok = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken }, headers: { authorization: 'Bearer rs-secret' } }));
+    expect(ok.body).toMatchObject({ active: true });
+  });
+
+  it('keys created by one Gatehouse verify in another sharing the stores (two instances)', async () => {
+    const stores = createMemoryStores();
+    const a = await harness({ stores });
+    const { accessToken } = (await a.login({})).body as { accessToken: string };
+    const { gh: b } = await harness({ stores });
+    await expect(b.issuer.verify(accessToken, { stateful: 'check' })).resolves.toBeTruthy();
+  });
+});
+
+it('exportJWK of generated keys keeps private members out of the JWKS', async () => {
+  const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+  expect(await exportJWK(publicKey)).not.toHaveProperty('d');
+});
