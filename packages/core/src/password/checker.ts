@@ -1,0 +1,79 @@
+/**
+ * Password verification with a real dummy hash for unknown users and lockout: neither timing nor
+ * lockout behaviour reveals which usernames exist.
+ */
+import { randomBytes } from 'node:crypto';
+import type { LimiterStore } from '../stores/ports.js';
+import { DEFAULT_ARGON2, MAX_PASSWORD_BYTES, hashPassword, needsRehash, verifyPassword, type Argon2Params } from './argon2.js';
+import { LoginLockout, type LockoutPolicy } from './lockout.js';
+
+export interface PasswordCheckInput {
+  /** Normalised username (the lockout key). */
+  username: string;
+  /** The stored hash, or null when the user is unknown (a dummy hash is checked instead). */
+  passwordHash: string | null;
+  password: string;
+  now: Date;
+}
+
+export type PasswordCheckResult = { ok: true; rehash: string | null } | { ok: false };
+
+export class PasswordChecker {
+  #dummy: Promise<string> | null = null;
+  readonly #lockout: LoginLockout;
+
+  constructor(
+    limiter: LimiterStore,
+    private readonly options: { namespace: string; params?: Argon2Params; lockout?: LockoutPolicy } = { namespace: 'password' },
+  ) {
+    this.#lockout = new LoginLockout(limiter, { namespace: options.namespace, policy: options.lockout });
+  }
+
+  get params(): Argon2Params {
+    return this.options.params ?? DEFAULT_ARGON2;
+  }
+
+  get lockout(): LockoutPolicy {
+    return this.#lockout.policy;
+  }
+
+  /**
+   * Counts the attempt (atomically, see `LoginLockout.attempt`), throws rate_limited when locked out,
+   * otherwise verifies; a success clears the counter.
+   */
+  async check(input: PasswordCheckInput): Promise<PasswordCheckResult> {
+    await this.#lockout.attempt(input.username, input.now);
+    const result = await this.verify(input.passwordHash, input.password);
+    if (result.ok) await this.#lockout.clear(input.username);
+    return result;
+  }
+
+  /**
+   * Verifies without lockout (for callers that count attempts themselves). A null hash (unknown user)
+   * costs the same argon2 work as a real one and never matches; so does an over-long password.
+   * `rehash` is a fresh hash when the stored one was made with other parameters.
+   */
+  async verify(passwordHash: string | null, password: string): Promise<PasswordCheckResult> {
+    const tooLong = Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;
+    const phc = passwordHash ?? (await this.#dummyHash());
+    // Always run argon2, even for an over-long password or unknown user, so timing is uniform.
+    const matched = (await verifyPassword(phc, tooLong ? password.slice(0, 64) : password)) && !tooLong;
+    if (!matched || passwordHash === null) return { ok: false };
+    const rehash = needsRehash(passwordHash, this.params) ? await hashPassword(password, this.params) : null;
+    return { ok: true, rehash };
+  }
+
+  /** Computes the dummy hash now, so the first unknown-user login is not slower than the others. */
+  async prepare(): Promise<void> {
+    await this.#dummyHash();
+  }
+
+  /** A real hash of a random password with the current parameters, computed once. */
+  #dummyHash(): Promise<string> {
+    this.#dummy ??= hashPassword(randomBytes(24).toString('base64url'), this.params).catch((err: unknown) => {
+      this.#dummy = null; // a failed computation is retried next time, not cached
+      throw err;
+    });
+    return this.#dummy;
+  }
+}

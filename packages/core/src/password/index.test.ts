@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { AuthError } from '../errors/auth-error.js';
+import { ManualClock } from '../runtime/clock.js';
+import { MemoryLimiterStore, createMemoryStores } from '../stores/memory.js';
+import {
+  DEFAULT_ARGON2,
+  LoginLockout,
+  PasswordChecker,
+  createPasswordUser,
+  hashPassword,
+  needsRehash,
+  normaliseEmail,
+  normaliseUsername,
+  setUserPassword,
+  verifyPassword,
+  type Argon2Params,
+} from './index.js';
+
+// Cheap parameters keep this suite fast; the default-cost path is exercised once below and by the
+// ece-password timing test.
+const CHEAP: Argon2Params = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const OTHER: Argon2Params = { memoryCost: 2048, timeCost: 1, parallelism: 1 };
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+async function rejection(p: Promise<unknown>): Promise<AuthError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AuthError);
+  return err as AuthError;
+}
+
+describe('normaliseUsername / normaliseEmail', () => {
+  it('folds width, case and surrounding whitespace into one form', () => {
+    expect(new Set(['Admin', 'admin ', 'ＡＤＭＩＮ', '\tADMIN\n'].map(normaliseUsername))).toEqual(new Set(['admin']));
+  });
+  it('keeps distinct names distinct', () => {
+    expect(normaliseUsername('admin1')).not.toBe(normaliseUsername('admin'));
+  });
+  it('lower-cases and NFKC-folds emails', () => {
+    expect(normaliseEmail(' Ann@Ｅxample.COM ')).toBe('ann@example.com');
+  });
+});
+
+describe('argon2 helpers', () => {
+  it('hashes to an argon2id PHC string that verifies only the right password', async () => {
+    const phc = await hashPassword('correct horse', CHEAP);
+    expect(phc).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+    expect(await verifyPassword(phc, 'correct horse')).toBe(true);
+    expect(await verifyPassword(phc, 'correct horsf')).toBe(false);
+    expect(await verifyPassword('not-a-hash', 'x')).toBe(false);
+  });
+  it('flags hashes made with other parameters or another algorithm', async () => {
+    const phc = await hashPassword('pw', CHEAP);
+    expect(needsRehash(phc, CHEAP)).toBe(false);
+    expect(needsRehash(phc, OTHER)).toBe(true);
+    expect(needsRehash('$argon2i$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaA', CHEAP)).toBe(true);
+  });
+});
+
+describe('createPasswordUser', () => {
+  it('stores the normalised username and email, an argon2id hash and passwordChangedAt', async () => {
+    const stores = createMemoryStores();
+    const user = await createPasswordUser(stores, { username: ' ＡＤＭＩＮ ', password: 's3cret!', email: 'Admin@Example.COM' }, { now: NOW, params: CHEAP });
+    expect(user.username).toBe('admin');
+    expect(user.email).toBe('admin@example.com');
+    expect(user.displayName).toBe('ADMIN');
+    expect(user.passwordChangedAt).toEqual(NOW);
+    expect(user.createdAt).toEqual(NOW);
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(user.passwordHash!, 's3cret!')).toBe(true);
+    expect((await stores.users.getByUsername('admin'))?.id).toBe(user.id);
+    expect((await stores.users.getByEmail('admin@example.com'))?.id).toBe(user.id);
+  });
+
+  it('passes other fields through (displayName, disabled, groups, id)', async () => {
+    const stores = createMemoryStores();
+    const user = await createPasswordUser(
+      stores,
+      { id: 'u-1', username: 'bob', password: 'pw', displayName: 'Bob B.', disabled: true, groups: ['ops'], requireResetPassword: true },
+      { now: NOW, params: CHEAP },
+    );
+    expect(user).toMatchObject({ id: 'u-1', displayName: 'Bob B.', disabled: true, groups: ['ops'], requireResetPassword: true, email: null });
+  });
+
+  it('uses the default argon2id cost (19 MiB, t=2) when no params are given', async () => {
+    const stores = createMemoryStores();
+    const user = await createPasswordUser(stores, { username: 'carol', password: 'pw' }, { now: NOW });
+    expect(user.passwordHash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${DEFAULT_ARGON2.memoryCost},t=${DEFAULT_ARGON2.timeCost},p=1\\$`));
+  });
+
+  it('refuses a second user whose name normalises to the same form', async () => {
+    const stores = createMemoryStores();
+    await createPasswordUser(stores, { username: 'Admin', password: 'pw' }, { now: NOW, params: CHEAP });
+    const err = await rejection(createPasswordUser(stores, { username: 'ＡＤＭＩＮ', password: 'pw' }, { now: NOW, params: CHEAP }));
+    expect(err.reasonCode).toBe('user_exists');
+  });
+
+  it.each([
+    ['blank username', { username: '   ', password: 'pw' }, ['username']],
+    ['257-character username', { username: 'a'.repeat(257), password: 'pw' }, ['username']],
+    ['empty password', { username: 'dan', password: '' }, ['password']],
+    ['1025-byte password', { username: 'dan', password: 'é'.repeat(513) }, ['password']],
+    ['malformed email', { username: 'dan', password: 'pw', email: 'not an email' }, ['email']],
+    ['several problems', { username: '', password: '', email: '@' }, ['username', 'password', 'email']],
+  ])('refuses a %s naming the field', async (_name, input, fields) => {
+    const stores = createMemoryStores();
+    const err = await rejection(createPasswordUser(stores, input, { now: NOW, params: CHEAP }));
+    expect(err.kind).toBe('validation');
+    expect(err.fields).toEqual(fields);
+    expect(err.message).not.toContain('é');
+    expect(await stores.users.list()).toEqual([]);
+  });
+
+  it('accepts a 1024-byte password (the limit itself)', async () => {
+    const stores = createMemoryStores();
+    const user = await createPasswordUser(stores, { username: 'erin', password: 'é'.repeat(512) }, { now: NOW, params: CHEAP });
+    expect(await verifyPassword(user.passwordHash!, 'é'.repeat(512))).toBe(true);
+  });
+});
+
+describe('setUserPassword', () => {
+  it('replaces the hash, stamps passwordChangedAt and clears requireResetPassword', async () => {
+    const stores = createMemoryStores();
+    const user = await createPasswordUser(stores, { username: 'fay', password: 'old', requireResetPassword: true }, { now: NOW, params: CHEAP });
+    const later = new Date('2026-02-01T00:00:00Z');
+    const updated = await setUserPassword(stores, user.id, 'new', { now: later, params: OTHER });
+    expect(updated.passwordChangedAt).toEqual(later);
+    expect(updated.requireResetPassword).toBe(false);
+    expect(updated.passwordHash).toMatch(/^\$argon2id\$v=19\$m=2048,t=1,p=1\$/);
+    expect(await verifyPassword(updated.passwordHash!, 'new')).toBe(true);
+    expect(await verifyPassword(updated.passwordHash!, 'old')).toBe(false);
+  });
+
+  it('can flag the new password for reset (an admin-set temporary password)', async () => {
+    const stores = createMemoryStores();
+    const user = await createPasswordUser(stores, { username: 'gus', password: 'old' }, { now: NOW, params: CHEAP });
+    const updated = await setUserPassword(stores, user.id, 'temp', { now: NOW, params: CHEAP, requireResetPassword: true });
+    expect(updated.requireResetPassword).toBe(true);
+  });
+
+  it('refuses an unknown user and an invalid password', async () => {
+    const stores = createMemoryStores();
+    expect((await rejection(setUserPassword(stores, 'nope', 'pw', { now: NOW, params: CHEAP }))).kind).toBe('not_found');
+    const user = await createPasswordUser(stores, { username: 'hal', password: 'old' }, { now: NOW, params: CHEAP });
+    const err = await rejection(setUserPassword(stores, user.id, 'x'.repeat(1025), { now: NOW, params: CHEAP }));
+    expect(err.fields).toEqual(['password']);
+    expect(await verifyPassword((await stores.users.getById(user.id))!.passwordHash!, 'old')).toBe(true);
+  });
+});
+
+describe('PasswordChecker', () => {
+  const setup = async () => {
+    const limiter = new MemoryLimiterStore();
+    const checker = new PasswordChecker(limiter, { namespace: 'test', params: CHEAP });
+    const phc = await hashPassword('right', CHEAP);
+    return { limiter, checker, phc };
+  };
+
+  it('accepts the right password and refuses a wrong one or an unknown user', async () => {
+    const { checker, phc } = await setup();
+    expect(await checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: NOW })).toEqual({ ok: true, rehash: null });
+    expect(await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW })).toEqual({ ok: false });
+    expect(await checker.check({ username: 'ghost', passwordHash: null, password: 'right', now: NOW })).toEqual({ ok: false });
+  });
+
+  it('refuses an over-long password even when its prefix would match', async () => {
+    const { checker } = await setup();
+    const long = 'x'.repeat(1025);
+    const phc = await hashPassword(long.slice(0, 64), CHEAP);
+    expect(await checker.verify(phc, long)).toEqual({ ok: false });
+  });
+
+  it('returns a fresh hash with the current parameters when the stored one is outdated', async () => {
+    const { checker } = await setup();
+    const old = await hashPassword('right', OTHER);
+    const result = await checker.verify(old, 'right');
+    expect(result.ok).toBe(true);
+    const rehash = result.ok ? result.rehash : null;
+    expect(rehash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+    expect(await verifyPassword(rehash!, 'right')).toBe(true);
+  });
+
+  it('locks out on the 6th attempt in the window, even with the right password, and reopens after it', async () => {
+    const { checker, phc } = await setup();
+    const clock = new ManualClock(NOW);
+    for (let i = 0; i < 5; i++) {
+      expect(await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: clock.now() })).toEqual({ ok: false });
+    }
+    const err = await rejection(checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: clock.now() }));
+    expect(err).toMatchObject({ kind: 'rate_limited', reasonCode: 'account_locked', retryAfter: 900 });
+    clock.advance(15 * 60_000);
+    expect((await checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: clock.now() })).ok).toBe(true);
+  });
+
+  it('clears the counter after a success', async () => {
+    const { checker, phc, limiter } = await setup();
+    for (let i = 0; i < 4; i++) await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW });
+    expect((await checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: NOW })).ok).toBe(true);
+    expect(await limiter.peek('lockout:test:ann', NOW)).toBeNull();
+    for (let i = 0; i < 5; i++) await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW });
+    await rejection(checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: NOW }));
+  });
+
+  it('counts unknown users like known ones (lockout does not reveal existence)', async () => {
+    const { checker } = await setup();
+    for (let i = 0; i < 5; i++) await checker.check({ username: 'ghost', passwordHash: null, password: 'x', now: NOW });
+    expect((await rejection(checker.check({ username: 'ghost', passwordHash: null, password: 'x', now: NOW }))).kind).toBe('rate_limited');
+  });
+
+  it('checks at most maxFailures passwords however many attempts run concurrently', async () => {
+    const { checker, phc } = await setup();
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(results.filter((r) => r.status === 'rejected' && (r.reason as AuthError).kind === 'rate_limited')).toHaveLength(15);
+  });
+
+  it('verify() alone does not count towards lockout; prepare() precomputes the dummy hash', async () => {
+    const { checker, limiter } = await setup();
+    await checker.prepare();
+    for (let i = 0; i < 10; i++) expect(await checker.verify(null, 'x')).toEqual({ ok: false });
+    expect(await limiter.peek('lockout:test:ghost', NOW)).toBeNull();
+  });
+
+  it('honours a custom lockout policy', async () => {
+    const limiter = new MemoryLimiterStore();
+    const checker = new PasswordChecker(limiter, { namespace: 't', params: CHEAP, lockout: { maxFailures: 2, windowMs: 1000 } });
+    expect(checker.lockout).toEqual({ maxFailures: 2, windowMs: 1000 });
+    await checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW });
+    await checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW });
+    expect((await rejection(checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW }))).retryAfter).toBe(1);
+  });
+});
+
+describe('LoginLockout', () => {
+  it('gates read-only with assertNotLocked and counts with recordFailure', async () => {
+    const lockout = new LoginLockout(new MemoryLimiterStore(), { namespace: 'x', policy: { maxFailures: 2, windowMs: 60_000 } });
+    await lockout.assertNotLocked('ann', NOW);
+    await lockout.recordFailure('ann', NOW);
+    await lockout.assertNotLocked('ann', NOW);
+    await lockout.recordFailure('ann', NOW);
+    expect((await rejection(lockout.assertNotLocked('ann', NOW))).retryAfter).toBe(60);
+    await lockout.clear('ann');
+    await lockout.assertNotLocked('ann', NOW);
+    expect(lockout.key('ann')).toBe('lockout:x:ann');
+  });
+});
