@@ -1,0 +1,69 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGatehouse, ManualClock, type Gatehouse } from '@gatehouse/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRemoteVerifier, TokenVerificationError } from './verify.js';
+
+let server: Server;
+let gh: Gatehouse;
+let jwksUrl: string;
+let fetches = 0;
+const subject = { type: 'identity' as const, id: 'machine-1' };
+
+beforeAll(async () => {
+  gh = createGatehouse({ issuer: { issuer: 'https://auth.test', audience: 'api' } });
+  server = createServer(async (_req, res) => {
+    fetches++;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(await gh.issuer.jwks()));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await gh.close();
+});
+
+describe('createRemoteVerifier', () => {
+  it('verifies tokens from the JWKS over HTTP, and refuses wrong audience, tampering and untrusted IPs', async () => {
+    const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api' });
+    const issued = await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTrustedIps: ['10.0.0.0/8'] } });
+    const p = await verifier.verify(issued.token, { clientIp: '10.2.3.4' });
+    expect(p).toMatchObject({ subject, tokenId: issued.jti, authMethod: 'fake' });
+    await expect(verifier.verify(issued.token, { clientIp: '192.168.0.1' })).rejects.toMatchObject({ reasonCode: 'ip_not_trusted', kind: 'forbidden' });
+    const other = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'other' });
+    await expect(other.verify(issued.token)).rejects.toBeInstanceOf(TokenVerificationError);
+    const [h, , s] = issued.token.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ sub: 'admin', sub_type: 'user', jti: 'x', iat: 1, exp: 9e9, iss: 'https://auth.test', aud: 'api' })).toString('base64url')}.${s}`;
+    await expect(verifier.verify(forged)).rejects.toMatchObject({ reasonCode: 'token_invalid' });
+  });
+
+  it('picks up a rotated key once the cooldown allows a refetch', async () => {
+    const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', cooldownMs: 0 });
+    await verifier.verify((await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' })).token);
+    await gh.issuer.rotateKeys();
+    const rotated = await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    await expect(verifier.verify(rotated.token)).resolves.toBeTruthy();
+  });
+
+  it('a burst of forged kids costs at most one JWKS refetch inside the cooldown', async () => {
+    const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', cooldownMs: 60_000 });
+    const issued = await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    await verifier.verify(issued.token);
+    const before = fetches;
+    const [, p, s] = issued.token.split('.');
+    const bogus = (kid: string) => `${Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'at+jwt', kid })).toString('base64url')}.${p}.${s}`;
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => verifier.verify(bogus(`forged-${i}`))));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(fetches - before).toBeLessThanOrEqual(1);
+  });
+
+  it('a ManualClock-expired token is refused by the verifier (wall clock)', async () => {
+    const clock = new ManualClock('2020-01-01T00:00:00Z');
+    const old = createGatehouse({ clock, stores: gh.stores, issuer: { issuer: 'https://auth.test', audience: 'api' } });
+    const issued = await old.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 60 } });
+    const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api' });
+    await expect(verifier.verify(issued.token)).rejects.toMatchObject({ reasonCode: 'token_expired' });
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Offline verification for resource servers: the auth server's JWKS is fetched (bounded, cached, with a
+ * cooldown so a stream of forged `kid`s can't make us hammer it) and tokens are checked exactly as the
+ * core does: asymmetric algorithms only, `typ: at+jwt`, `iss`, `aud`, `exp`/`nbf`, trusted IPs.
+ * Use introspection instead when use limits and revocation must be enforced.
+ */
+import ipaddr from 'ipaddr.js';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+
+export interface RemoteVerifierOptions {
+  /** e.g. `https://auth.example.com/.well-known/jwks.json` */
+  jwksUrl: string | URL;
+  issuer: string;
+  audience: string;
+  algorithms?: ('EdDSA' | 'ES256' | 'RS256')[];
+  leewaySeconds?: number;
+  /** JWKS fetch timeout (ms). */
+  timeoutMs?: number;
+  /** Minimum time between JWKS refetches triggered by an unknown kid (ms). */
+  cooldownMs?: number;
+}
+
+export interface VerifiedPrincipal {
+  subject: { type: 'identity' | 'user'; id: string };
+  tokenId: string;
+  authMethod: string;
+  expiresAt: Date;
+  claims: JWTPayload;
+}
+
+export class TokenVerificationError extends Error {
+  override readonly name = 'TokenVerificationError';
+  constructor(
+    readonly reasonCode: string,
+    readonly kind: 'unauthenticated' | 'forbidden' = 'unauthenticated',
+  ) {
+    super(kind === 'forbidden' ? 'Access denied: IP address not allowed' : 'Invalid or expired token');
+  }
+}
+
+export function createRemoteVerifier(options: RemoteVerifierOptions) {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    timeoutDuration: options.timeoutMs ?? 5_000,
+    cooldownDuration: options.cooldownMs ?? 30_000,
+  });
+  return {
+    async verify(token: string, context: { clientIp?: string } = {}): Promise<VerifiedPrincipal> {
+      if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw new TokenVerificationError('token_malformed');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, jwks, {
+          algorithms: options.algorithms ?? ['EdDSA', 'ES256', 'RS256'],
+          issuer: options.issuer,
+          audience: options.audience,
+          typ: 'at+jwt',
+          clockTolerance: options.leewaySeconds ?? 5,
+          requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+        }));
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) throw new TokenVerificationError('token_expired');
+        if (err instanceof errors.JOSEError) throw new TokenVerificationError('token_invalid');
+        throw err;
+      }
+      if (payload.sub_type !== 'identity' && payload.sub_type !== 'user') throw new TokenVerificationError('token_invalid');
+      const ips = payload.trusted_ips;
+      if (context.clientIp !== undefined && Array.isArray(ips) && !ipAllowed(context.clientIp, ips as string[])) {
+        throw new TokenVerificationError('ip_not_trusted', 'forbidden');
+      }
+      return {
+        subject: { type: payload.sub_type, id: payload.sub! },
+        tokenId: payload.jti!,
+        authMethod: String(payload.auth_method ?? ''),
+        expiresAt: new Date(payload.exp! * 1000),
+        claims: payload,
+      };
+    },
+  };
+}
+
+function ipAllowed(address: string, cidrs: string[]): boolean {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(address);
+  } catch {
+    return false;
+  }
+  return cidrs.some((cidr) => {
+    try {
+      const [range, bits] = cidr.includes('/') ? ipaddr.parseCIDR(cidr) : [ipaddr.parse(cidr), cidr.includes(':') ? 128 : 32];
+      const r = range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() ? (range as ipaddr.IPv6).toIPv4Address() : range;
+      return r.kind() === addr.kind() && addr.match([r, r.kind() === range.kind() ? bits : bits - 96] as [typeof addr, number]);
+    } catch {
+      return false;
+    }
+  });
+}
