@@ -1,7 +1,4 @@
-/**
- * Password verification with a real dummy hash for unknown users and lockout: neither timing nor
- * lockout behaviour reveals which usernames exist.
- */
+/** Password verification with a real dummy hash for unknown users, with or without lockout. */
 import { randomBytes } from 'node:crypto';
 import type { LimiterStore } from '../stores/ports.js';
 import { DEFAULT_ARGON2, MAX_PASSWORD_BYTES, hashPassword, needsRehash, verifyPassword, type Argon2Params } from './argon2.js';
@@ -18,41 +15,17 @@ export interface PasswordCheckInput {
 
 export type PasswordCheckResult = { ok: true; rehash: string | null } | { ok: false };
 
-export class PasswordChecker {
+/**
+ * Verification without lockout: a null hash (unknown user) costs the same argon2 work as a real one and
+ * never matches; so does an over-long password. For callers that count attempts themselves (and for
+ * `PasswordChecker`, which adds lockout).
+ */
+export class PasswordVerifier {
   #dummy: Promise<string> | null = null;
-  readonly #lockout: LoginLockout;
 
-  constructor(
-    limiter: LimiterStore,
-    private readonly options: { namespace: string; params?: Argon2Params; lockout?: LockoutPolicy } = { namespace: 'password' },
-  ) {
-    this.#lockout = new LoginLockout(limiter, { namespace: options.namespace, policy: options.lockout });
-  }
+  constructor(readonly params: Argon2Params = DEFAULT_ARGON2) {}
 
-  get params(): Argon2Params {
-    return this.options.params ?? DEFAULT_ARGON2;
-  }
-
-  get lockout(): LockoutPolicy {
-    return this.#lockout.policy;
-  }
-
-  /**
-   * Counts the attempt (atomically, see `LoginLockout.attempt`), throws rate_limited when locked out,
-   * otherwise verifies; a success clears the counter.
-   */
-  async check(input: PasswordCheckInput): Promise<PasswordCheckResult> {
-    await this.#lockout.attempt(input.username, input.now);
-    const result = await this.verify(input.passwordHash, input.password);
-    if (result.ok) await this.#lockout.clear(input.username);
-    return result;
-  }
-
-  /**
-   * Verifies without lockout (for callers that count attempts themselves). A null hash (unknown user)
-   * costs the same argon2 work as a real one and never matches; so does an over-long password.
-   * `rehash` is a fresh hash when the stored one was made with other parameters.
-   */
+  /** `rehash` is a fresh hash with `params` when the stored one was made with other parameters. */
   async verify(passwordHash: string | null, password: string): Promise<PasswordCheckResult> {
     const tooLong = Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;
     const phc = passwordHash ?? (await this.#dummyHash());
@@ -75,5 +48,48 @@ export class PasswordChecker {
       throw err;
     });
     return this.#dummy;
+  }
+}
+
+/** `PasswordVerifier` plus lockout: neither timing nor lockout behaviour reveals which usernames exist. */
+export class PasswordChecker {
+  readonly #lockout: LoginLockout;
+  readonly #verifier: PasswordVerifier;
+
+  constructor(
+    limiter: LimiterStore,
+    options: { namespace: string; params?: Argon2Params; lockout?: LockoutPolicy } = { namespace: 'password' },
+  ) {
+    this.#lockout = new LoginLockout(limiter, { namespace: options.namespace, policy: options.lockout });
+    this.#verifier = new PasswordVerifier(options.params ?? DEFAULT_ARGON2);
+  }
+
+  get params(): Argon2Params {
+    return this.#verifier.params;
+  }
+
+  get lockout(): LockoutPolicy {
+    return this.#lockout.policy;
+  }
+
+  /**
+   * Counts the attempt (atomically, see `LoginLockout.attempt`), throws rate_limited when locked out,
+   * otherwise verifies; a success clears the counter.
+   */
+  async check(input: PasswordCheckInput): Promise<PasswordCheckResult> {
+    await this.#lockout.attempt(input.username, input.now);
+    const result = await this.#verifier.verify(input.passwordHash, input.password);
+    if (result.ok) await this.#lockout.clear(input.username);
+    return result;
+  }
+
+  /** Verifies without counting towards lockout (see `PasswordVerifier.verify`). */
+  verify(passwordHash: string | null, password: string): Promise<PasswordCheckResult> {
+    return this.#verifier.verify(passwordHash, password);
+  }
+
+  /** Computes the dummy hash now, so the first unknown-user login is not slower than the others. */
+  prepare(): Promise<void> {
+    return this.#verifier.prepare();
   }
 }

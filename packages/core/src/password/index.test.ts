@@ -6,6 +6,7 @@ import {
   DEFAULT_ARGON2,
   LoginLockout,
   PasswordChecker,
+  PasswordVerifier,
   createPasswordUser,
   hashPassword,
   needsRehash,
@@ -229,6 +230,21 @@ describe('PasswordChecker', () => {
     await checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW });
     await checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW });
     expect((await rejection(checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW }))).retryAfter).toBe(1);
+  });
+});
+
+describe('PasswordVerifier', () => {
+  it('verifies with a dummy hash of its own parameters for unknown users, without counting', async () => {
+    const verifier = new PasswordVerifier(CHEAP);
+    expect(verifier.params).toEqual(CHEAP);
+    await verifier.prepare();
+    const phc = await hashPassword('right', CHEAP);
+    expect(await verifier.verify(phc, 'right')).toEqual({ ok: true, rehash: null });
+    expect(await verifier.verify(phc, 'wrong')).toEqual({ ok: false });
+    expect(await verifier.verify(null, 'right')).toEqual({ ok: false });
+  });
+  it('defaults to DEFAULT_ARGON2', () => {
+    expect(new PasswordVerifier().params).toEqual(DEFAULT_ARGON2);
   });
 });
 

@@ -9,7 +9,7 @@ export type { Argon2Params } from './argon2.js';
 export { MAX_USERNAME_LENGTH, normaliseUsername, normaliseEmail } from './username.js';
 export { DEFAULT_LOCKOUT, LoginLockout } from './lockout.js';
 export type { LockoutPolicy } from './lockout.js';
-export { PasswordChecker } from './checker.js';
+export { PasswordChecker, PasswordVerifier } from './checker.js';
 export type { PasswordCheckInput, PasswordCheckResult } from './checker.js';
 export { MAX_EMAIL_LENGTH, createPasswordUser, setUserPassword } from './users.js';
 export type { CreatePasswordUserInput, PasswordWriteOptions } from './users.js';
