@@ -180,6 +180,9 @@ export class MemoryUserStore implements UserStore {
   }
 }
 
+/** Sessions are read on every token use: a shallow copy (dates are never mutated) instead of structuredClone. */
+const copySession = (s: TokenSession): TokenSession => ({ ...s, trustedIps: [...s.trustedIps] });
+
 export class MemoryTokenStore implements TokenStore {
   #sessions = new Map<string, TokenSession>();
   #subjectRevocations = new Map<string, Date>();
@@ -187,31 +190,31 @@ export class MemoryTokenStore implements TokenStore {
   #revokedFamilies = new Set<string>();
 
   async createSession(session: TokenSession) {
-    this.#sessions.set(session.jti, clone(session));
+    this.#sessions.set(session.jti, copySession(session));
   }
   async getSession(jti: string) {
     const s = this.#sessions.get(jti);
-    return s ? clone(s) : null;
+    return s ? copySession(s) : null;
   }
   async useSession(jti: string, opts: { consume: boolean; now: Date }): Promise<UseTokenResult> {
     const s = this.#sessions.get(jti);
     if (!s) return { status: 'unknown', session: null };
     const revokedBefore = this.#subjectRevocations.get(s.subjectKey);
     if (s.revokedAt || (revokedBefore && s.createdAt.getTime() <= revokedBefore.getTime())) {
-      return { status: 'revoked', session: clone(s) };
+      return { status: 'revoked', session: copySession(s) };
     }
-    if (s.expiresAt.getTime() <= opts.now.getTime()) return { status: 'expired', session: clone(s) };
+    if (s.expiresAt.getTime() <= opts.now.getTime()) return { status: 'expired', session: copySession(s) };
     if (opts.consume && s.numUsesLimit > 0) {
-      if (s.numUses >= s.numUsesLimit) return { status: 'exhausted', session: clone(s) };
+      if (s.numUses >= s.numUsesLimit) return { status: 'exhausted', session: copySession(s) };
       s.numUses += 1;
     }
-    return { status: 'ok', session: clone(s) };
+    return { status: 'ok', session: copySession(s) };
   }
   async extendSession(jti: string, expiresAt: Date) {
     const s = this.#sessions.get(jti);
     if (!s || s.revokedAt) return null;
     s.expiresAt = expiresAt;
-    return clone(s);
+    return copySession(s);
   }
   async revokeSession(jti: string, now: Date) {
     const s = this.#sessions.get(jti);

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, generateKeyPair, exportJWK, importJWK, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
@@ -274,4 +274,31 @@ describe('token routes through the pipeline', () => {
 it('exportJWK of generated keys keeps private members out of the JWKS', async () => {
   const { publicKey } = await generateKeyPair('ES256', { extractable: true });
   expect(await exportJWK(publicKey)).not.toHaveProperty('d');
+});
+
+describe('JWS structure checks of the verification fast path', () => {
+  it('refuses crit and b64 headers, non-base64url characters, extra segments and wrong-length signatures', async () => {
+    const { issuer, stores } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const [stored] = await stores.keys.list();
+    const priv = createPrivateKey({ key: stored!.privateJwk as never, format: 'jwk' });
+    const payloadPart = issued.token.split('.')[1]!;
+    for (const extra of [{ crit: ['exp'] }, { b64: false, crit: ['b64'] }, { b64: true }]) {
+      const head = b64({ alg: 'EdDSA', kid: stored!.kid, typ: 'at+jwt', ...extra });
+      const sig = sign(null, Buffer.from(`${head}.${payloadPart}`), priv).toString('base64url');
+      expect((await refusal(issuer.verify(`${head}.${payloadPart}.${sig}`))).reasonCode).toBe('token_invalid');
+    }
+    const [h, p, s] = issued.token.split('.');
+    for (const bad of [`${h}.${p}.${s}.x`, `${h}.${p}.${s}=`, `${h}.${p}+.${s}`, `${h}.${p}.${s!.slice(0, -2)}`, `${h}..${s}`, `.${p}.${s}`]) {
+      expect((await refusal(issuer.verify(bad))).kind).toBe('unauthenticated');
+    }
+  });
+
+  it('a token whose kid names a key of another algorithm is refused', async () => {
+    const { issuer } = setup({ algorithm: 'ES256' });
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    const [, p, s] = issued.token.split('.');
+    const relabelled = `${b64({ alg: 'EdDSA', kid: issued.kid, typ: 'at+jwt' })}.${p}.${s}`;
+    expect((await refusal(issuer.verify(relabelled))).reasonCode).toBe('token_unknown_key');
+  });
 });

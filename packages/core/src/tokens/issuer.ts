@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
+import { decodeCompactJws, verifyJwsSignature } from './jws-verify.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
@@ -270,51 +271,48 @@ export class TokenIssuer {
     return { token, kid };
   }
 
+  /** Signature (fast path in jws-verify.ts), then the same claim checks jose's jwtVerify would make. */
   async #verifyJwt(token: string): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw unauth('token_malformed');
-    let payload: JWTPayload;
-    try {
-      const result = await jwtVerify(
-        token,
-        async (header: JWTHeaderParameters) => {
-          const key = await this.keys.verificationKey(header.kid, header.alg);
-          if (!key) throw new joseErrors.JWKSNoMatchingKey();
-          return key;
-        },
-        {
-          algorithms: this.options.acceptAlgorithms,
-          issuer: this.options.issuer,
-          audience: this.options.audience,
-          typ: TOKEN_TYPE,
-          clockTolerance: this.options.leewaySeconds,
-          currentDate: this.clock.now(),
-          requiredClaims: ['sub', 'jti', 'exp', 'iat'],
-        },
-      );
-      payload = result.payload;
-    } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw unauth('token_expired');
-      if (err instanceof joseErrors.JWTClaimValidationFailed) throw unauth(`token_claim_${err.claim}`);
-      if (err instanceof joseErrors.JOSEAlgNotAllowed) throw unauth('token_alg_not_allowed');
-      if (err instanceof joseErrors.JWKSNoMatchingKey) throw unauth('token_unknown_key');
-      if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw unauth('token_bad_signature');
-      if (err instanceof joseErrors.JOSEError) throw unauth('token_invalid');
-      throw err;
-    }
+    const jws = decodeCompactJws(token);
+    if (!jws) throw unauth('token_invalid');
+    const { header, payload } = jws;
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !(this.options.acceptAlgorithms as string[]).includes(alg)) throw unauth('token_alg_not_allowed');
+    if (header.crit !== undefined || header.b64 !== undefined) throw unauth('token_invalid');
+    const key = this.keys.cachedVerificationKey(header.kid, alg) ?? (await this.keys.verificationKey(header.kid, alg));
+    if (!key) throw unauth('token_unknown_key');
+    if (!verifyJwsSignature(alg as SigningAlgorithm, key, jws)) throw unauth('token_bad_signature');
+    if (header.typ !== TOKEN_TYPE) throw unauth('token_claim_typ');
+
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const leeway = this.options.leewaySeconds;
+    const { sub, jti, exp, iat, nbf, iss, aud } = payload;
+    if (typeof sub !== 'string' || typeof jti !== 'string' || !isNumericDate(exp) || !isNumericDate(iat)) throw unauth('token_invalid');
+    if (iss !== this.options.issuer) throw unauth('token_claim_iss');
+    const audOk = typeof aud === 'string' ? aud === this.options.audience : Array.isArray(aud) && aud.includes(this.options.audience);
+    if (!audOk) throw unauth('token_claim_aud');
+    if (nbf !== undefined && (!isNumericDate(nbf) || nbf > now + leeway)) throw unauth('token_claim_nbf');
+    if (exp <= now - leeway) throw unauth('token_expired');
+
     const subType = payload.sub_type;
     if (subType !== 'identity' && subType !== 'user') throw unauth('token_invalid');
-    const subject: Subject = { type: subType, id: payload.sub! };
+    const subject: Subject = { type: subType, id: sub };
     return {
       token,
-      jti: payload.jti!,
+      jti,
       subject,
       subjectKey: subjectKeyOf(subject),
       authMethod: String(payload.auth_method ?? ''),
-      issuedAt: new Date(payload.iat! * 1000),
-      expiresAt: new Date(payload.exp! * 1000),
-      claims: payload,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(exp * 1000),
+      claims: payload as JWTPayload,
     };
   }
+}
+
+function isNumericDate(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

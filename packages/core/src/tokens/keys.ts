@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Clock } from '../runtime/clock.js';
 import type { KeyStore, SigningAlgorithm, StoredKey } from '../stores/ports.js';
+import type { JsonWebKey as NodeJwk } from 'node:crypto';
 
 export interface KeyManagerOptions {
   algorithm: SigningAlgorithm;
@@ -16,6 +17,8 @@ export interface KeyManagerOptions {
 interface LoadedKey {
   stored: StoredKey;
   publicKey: CryptoKey;
+  /** node:crypto form of the public key, for the synchronous verification fast path. */
+  publicKeyObject: KeyObject;
   privateKey: CryptoKey | null;
 }
 
@@ -86,17 +89,24 @@ export class KeyManager {
     return kid;
   }
 
+  /** The cached key for `kid`, synchronously; undefined when it needs a (possibly async) lookup. */
+  cachedVerificationKey(kid: unknown, alg: string): KeyObject | undefined {
+    if (typeof kid !== 'string') return undefined;
+    const k = this.#keys.get(kid);
+    return k && k.stored.alg === alg && this.#live(k.stored) ? k.publicKeyObject : undefined;
+  }
+
   /** Public key for `kid`, or null when unknown, expired, or of another algorithm than the token claims. */
-  async verificationKey(kid: string | undefined, alg: string | undefined): Promise<CryptoKey | null> {
-    if (!kid || !alg) return null;
-    if (this.#loadedAt === -Infinity) await this.reload();
+  async verificationKey(kid: unknown, alg: unknown): Promise<KeyObject | null> {
+    if (typeof kid !== 'string' || typeof alg !== 'string' || kid.length > 128) return null;
     let k = this.#keys.get(kid);
-    if (!k && this.#now() - this.#loadedAt >= this.options.reloadIntervalMs) {
+    // Reload on first use, and for unknown kids at most once per interval (bounds work a forged kid can cause).
+    if (!k && (this.#loadedAt === -Infinity || this.#now() - this.#loadedAt >= this.options.reloadIntervalMs)) {
       await this.reload();
       k = this.#keys.get(kid);
     }
     if (!k || k.stored.alg !== alg || !this.#live(k.stored)) return null;
-    return k.publicKey;
+    return k.publicKeyObject;
   }
 
   /** The JWKS document: every key that can still verify. */
@@ -126,7 +136,8 @@ export class KeyManager {
         }
         const publicKey = (await importJWK(s.publicJwk as JWK, s.alg)) as CryptoKey;
         const privateKey = s.retiredAt === null ? ((await importJWK(s.privateJwk as JWK, s.alg)) as CryptoKey) : null;
-        next.set(s.kid, { stored: s, publicKey, privateKey });
+        const publicKeyObject = createPublicKey({ key: s.publicJwk as NodeJwk, format: 'jwk' });
+        next.set(s.kid, { stored: s, publicKey, publicKeyObject, privateKey });
       }
       this.#keys = next;
       this.#loadedAt = this.#now();
