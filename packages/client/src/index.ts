@@ -1,1 +1,2 @@
 export * from './verify.js';
+export * from './oci.js';
