@@ -47,3 +47,4 @@ export {
   MemoryKeyStore,
 } from './stores/memory.js';
 export type * from './stores/ports.js';
+export * from './guard/index.js';

@@ -1,2 +1,11 @@
-// The Node http → core bridge (body reading with limits, abort handling) lives here; see the adapters.
-export {};
+// The Node http → core bridge every adapter shares: body reading with limits, the request and response
+// translation, TLS peer chains, and which paths Gatehouse answers. Adapters add only framework glue.
+export { DEFAULT_BODY_LIMIT, readJsonBody, adoptOrReadBody, classifyBody, isJsonMediaType, parseJsonBytes } from './body.js';
+export type { BodyResult, ReadBodyOptions } from './body.js';
+export { toGatehouseRequest, pathOf, queryOf, disconnectSignal } from './request.js';
+export type { ToGatehouseRequestOptions } from './request.js';
+export { respond, toNodeResponse, failureResponse, writeNodeResponse, serializeCookie } from './response.js';
+export type { NodeResponse } from './response.js';
+export { peerCertificateChain, isTlsSocket } from './tls.js';
+export { routePrefixes, routeMatcher, GATEHOUSE_FAMILIES } from './routes.js';
+export type { RouteMatcher } from './routes.js';

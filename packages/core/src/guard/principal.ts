@@ -1,0 +1,33 @@
+import type { Subject } from '../contract/strategy.js';
+import type { VerifiedToken } from '../tokens/issuer.js';
+
+/** Who is calling a resource server, as a verified access token says. */
+export interface Principal {
+  subject: Subject;
+  /** The token's `jti` (its session id: renewals keep it). */
+  tokenId: string;
+  /** Strategy that logged the subject in, e.g. `alicloud`. */
+  authMethod: string;
+  expiresAt: Date;
+  /** Every claim of the token (public by construction: tokens never carry secrets). */
+  claims: Record<string, unknown>;
+}
+
+export function principalOf(verified: VerifiedToken): Principal {
+  const claims: Record<string, unknown> = { ...verified.claims };
+  return {
+    subject: { ...verified.subject, ...(claimsOf(claims) ? { claims: claimsOf(claims) } : {}) },
+    tokenId: verified.jti,
+    authMethod: verified.authMethod,
+    expiresAt: verified.expiresAt,
+    claims,
+  };
+}
+
+const REGISTERED = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub_type', 'auth_method', 'trusted_ips']);
+
+/** The subject's own claims (what the strategy put in), without the registered ones. */
+function claimsOf(claims: Record<string, unknown>): Record<string, unknown> | undefined {
+  const own = Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)));
+  return Object.keys(own).length ? own : undefined;
+}

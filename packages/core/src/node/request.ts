@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatehouseRequest } from '../contract/http.js';
+import type { BodyResult } from './body.js';
+import { isTlsSocket, peerCertificateChain } from './tls.js';
+
+/** The path without the query string, exactly as sent: no decoding, so one request has one path. */
+export function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** The query string as a plain record (repeated keys become arrays); null prototype, so no `__proto__` games. */
+export function queryOf(url: string | undefined): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const q = url?.indexOf('?') ?? -1;
+  if (q === -1) return query;
+  for (const [key, value] of new URLSearchParams(url!.slice(q + 1))) {
+    const prev = query[key];
+    query[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return query;
+}
+
+/** Aborts when the connection closes before the response was sent (the client went away). */
+export function disconnectSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+export interface ToGatehouseRequestOptions {
+  /** Overrides the path taken from `req.url` (e.g. Express's `originalUrl` when mounted under a prefix). */
+  url?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The framework-neutral request. `socketAddress` is the raw TCP peer, never a framework's `req.ip`:
+ * the core applies `trustProxy` itself, so every adapter resolves the same client address.
+ */
+export function toGatehouseRequest(req: IncomingMessage, body: BodyResult, options: ToGatehouseRequestOptions = {}): GatehouseRequest {
+  const url = options.url ?? req.url;
+  const socket = req.socket;
+  const tls = isTlsSocket(socket);
+  return {
+    method: req.method ?? 'GET',
+    path: pathOf(url),
+    query: queryOf(url),
+    headers: req.headers,
+    ...(body.bodyError ? { bodyError: body.bodyError } : { body: body.body }),
+    socketAddress: socket?.remoteAddress ?? '',
+    protocol: tls ? 'https' : 'http',
+    peerCertificates: tls ? peerCertificateChain(socket) : [],
+    signal: options.signal,
+  };
+}

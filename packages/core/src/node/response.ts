@@ -1,0 +1,89 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { serialize } from 'cookie';
+import type { Cookie, GatehouseRequest, GatehouseResponse } from '../contract/http.js';
+import { dialects } from '../dialects/index.js';
+import { AuthError } from '../errors/auth-error.js';
+import { newRequestId } from '../pipeline/pipeline.js';
+import { TOKENS, type Gatehouse } from '../runtime/container.js';
+import type { PipelineOptions } from '../pipeline/pipeline.js';
+
+/** A response ready for any Node framework: serialised body, `set-cookie` as one header per cookie. */
+export interface NodeResponse {
+  status: number;
+  headers: OutgoingHttpHeaders & { 'content-length': string; 'set-cookie'?: string[] };
+  /** JSON text, or undefined for an empty body. */
+  body: string | undefined;
+}
+
+export function serializeCookie(cookie: Cookie): string {
+  return serialize(cookie.name, cookie.value, {
+    httpOnly: cookie.httpOnly,
+    secure: cookie.secure,
+    sameSite: cookie.sameSite,
+    path: cookie.path,
+    domain: cookie.domain,
+    maxAge: cookie.maxAge,
+    expires: cookie.expires,
+  });
+}
+
+/** Serialises once, with `JSON.stringify`, so every adapter sends the same bytes. Throws on a bad cookie. */
+export function toNodeResponse(response: GatehouseResponse): NodeResponse {
+  const body = response.body === undefined ? undefined : JSON.stringify(response.body);
+  const headers: NodeResponse['headers'] = { ...response.headers, 'content-length': String(body === undefined ? 0 : Buffer.byteLength(body)) };
+  if (body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+  else delete headers['content-type'];
+  if (response.cookies.length) headers['set-cookie'] = response.cookies.map(serializeCookie);
+  return { status: response.status, headers, body };
+}
+
+/**
+ * `gatehouse.handle` plus serialisation, never throwing: a response that cannot be serialised (a strategy
+ * returned an invalid cookie name, say) becomes the dialect's internal error.
+ */
+export async function respond(gatehouse: Gatehouse, request: GatehouseRequest): Promise<NodeResponse> {
+  try {
+    return toNodeResponse(await gatehouse.handle(request));
+  } catch (err) {
+    return failureResponse(gatehouse, request.path, err);
+  }
+}
+
+/**
+ * The dialect's rendering of an error that happened outside the pipeline (in the framework, around it).
+ * Non-AuthErrors become `internal`, logged with the request id and never shown.
+ */
+export function failureResponse(gatehouse: Gatehouse, path: string, err: unknown): NodeResponse {
+  const requestId = newRequestId();
+  const error = err instanceof AuthError ? err : new AuthError({ kind: 'internal', reasonCode: 'adapter_failure', cause: err });
+  if (error.kind === 'internal') {
+    gatehouse.logger.error({ reqId: requestId, reasonCode: error.reasonCode, err: err instanceof Error ? { type: err.name } : { type: typeof err } }, 'request failed');
+  }
+  const route = gatehouse.routes().find((r) => r.path === path);
+  const dialect = dialects[route?.dialect ?? defaultDialect(gatehouse)];
+  const rendered = dialect.renderError(error, requestId);
+  return toNodeResponse({
+    status: rendered.status,
+    headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...rendered.headers, 'x-request-id': requestId },
+    cookies: [],
+    body: rendered.body,
+  });
+}
+
+/** Writes a `NodeResponse` on a raw `ServerResponse` (Express, plain `http`). */
+export function writeNodeResponse(res: ServerResponse, response: NodeResponse): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+function defaultDialect(gatehouse: Gatehouse) {
+  try {
+    return gatehouse.container.resolve<PipelineOptions>(TOKENS.PipelineOptions).defaultDialect;
+  } catch {
+    return 'infisical' as const;
+  }
+}
