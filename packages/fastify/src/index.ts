@@ -1,1 +1,3 @@
-export {};
+export { gatehouseFastify, gatehouseGuard } from './plugin.js';
+export type { GatehouseFastifyOptions } from './plugin.js';
+export type { Principal, GuardSource } from '@gatehouse/core';

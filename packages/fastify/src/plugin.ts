@@ -1,0 +1,137 @@
+/**
+ * Fastify 5 adapter: translation only. Bodies are read by the core's Node bridge (one parser, one limit,
+ * identical errors in every adapter); validation, limiting, issuing and rendering are the core's.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { guardFrom, toJsonSchema, validationError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
+import {
+  DEFAULT_BODY_LIMIT, disconnectSignal, readJsonBody, respond, routePrefixes, toGatehouseRequest, toNodeResponse,
+  type BodyResult, type NodeResponse,
+} from '@gatehouse/core/node';
+import type { BodyError } from '@gatehouse/core';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `gatehouseGuard` / `fastify.gatehouseGuard`; null on unguarded routes. */
+    gatehousePrincipal: Principal | null;
+  }
+  interface FastifyInstance {
+    gatehouse: Gatehouse;
+    /** preHandler verifying `Authorization: Bearer` with this Gatehouse (stateful check, revocation applies). */
+    gatehouseGuard: preHandlerAsyncHookHandler;
+  }
+}
+
+export interface GatehouseFastifyOptions {
+  gatehouse: Gatehouse;
+  /** Body byte limit for Gatehouse routes. Default 64 KiB. */
+  bodyLimit?: number;
+  /** Path prefixes whose unknown routes get the core's 404 (default: `routePrefixes(gatehouse)`). */
+  routePrefixes?: string[];
+}
+
+/** Carries a body failure from the content-type parser to the scoped error handler. */
+class BodyFailure extends Error {
+  constructor(readonly bodyError: BodyError) {
+    super(bodyError);
+  }
+}
+
+/** Fastify's own body errors, should one happen before our parser runs (an unparsable content-type). */
+const FASTIFY_BODY_ERRORS: Record<string, BodyError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+};
+
+const OTHER_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const stringify = () => (data: unknown) => JSON.stringify(data);
+
+function send(reply: FastifyReply, response: NodeResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(response.body);
+}
+
+async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions) {
+  const { gatehouse } = options;
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!fastify.hasRequestDecorator('gatehousePrincipal')) fastify.decorateRequest('gatehousePrincipal', null);
+  fastify.decorate('gatehouse', gatehouse);
+  fastify.decorate('gatehouseGuard', gatehouseGuard({ gatehouse }));
+
+  const forward = async (request: FastifyRequest, reply: FastifyReply, body: BodyResult) =>
+    send(reply, await respond(gatehouse, toGatehouseRequest(request.raw, body, { signal: disconnectSignal(reply.raw) })));
+  const handler = (request: FastifyRequest, reply: FastifyReply) => forward(request, reply, { body: request.body });
+
+  // A child context: our parser and error handler apply to Gatehouse routes only, never to the app's.
+  await fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', async (request: FastifyRequest, payload: FastifyRequest['raw']) => {
+      const result = await readJsonBody(payload, { limit, headers: request.headers });
+      if (result.bodyError) throw new BodyFailure(result.bodyError);
+      return result.body;
+    });
+    scope.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const bodyError = error instanceof BodyFailure ? error.bodyError : FASTIFY_BODY_ERRORS[error.code];
+      if (!bodyError) throw error; // not ours: the app's own error handler decides
+      return forward(request, reply, { bodyError });
+    });
+
+    const byPath = new Map<string, string[]>();
+    for (const route of gatehouse.routes()) {
+      byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
+      const zodSchema = route.endpoint.requestSchema;
+      const bodyless = route.method === 'GET' || route.method === 'DELETE';
+      scope.route({
+        method: route.method,
+        url: route.path,
+        // The same zod schema the core applies: Fastify's validation and the core's never disagree (Fastify's
+        // default ajv would coerce types and strip unknown keys). The core renders the failure, so the body,
+        // audit event and rate limiting are those of every adapter.
+        schema: {
+          [bodyless ? 'querystring' : 'body']: toJsonSchema(zodSchema, 'input'),
+          ...(route.endpoint.responseSchema ? { response: { 200: toJsonSchema(route.endpoint.responseSchema, 'output') } } : {}),
+        },
+        validatorCompiler: () => (data: unknown) => {
+          const result = zodSchema.safeParse(data ?? {});
+          return result.success ? { value: data } : { error: validationError(result.error) };
+        },
+        // Response schemas document; bodies are the core's JSON text (a 200 may be a challenge, not a token).
+        serializerCompiler: stringify,
+        attachValidation: true,
+        handler,
+      });
+    }
+    // Other methods on Gatehouse paths reach the core too, which answers 405 with `Allow`.
+    for (const [path, methods] of byPath) {
+      const rest = OTHER_METHODS.filter((m) => !methods.includes(m));
+      if (rest.length) scope.route({ method: rest, url: path, handler });
+    }
+    // Unknown paths under Gatehouse's prefixes: the core's 404 in the default dialect. Routes the app
+    // itself declares under these prefixes still win: Fastify asks a not-found handler only when none matched.
+    for (const prefix of options.routePrefixes ?? routePrefixes(gatehouse)) {
+      await scope.register(async (child) => child.setNotFoundHandler(handler), { prefix: prefix.replace(/\/$/, '') });
+    }
+  });
+}
+
+/** `await app.register(gatehouseFastify, { gatehouse })`: every strategy, token and JWKS route. */
+export const gatehouseFastify = fp(plugin, { name: '@gatehouse/fastify', fastify: '5.x' });
+
+/**
+ * Resource-server preHandler: verifies `Authorization: Bearer`, sets `request.gatehousePrincipal`, or
+ * answers the dialect's 401 with `WWW-Authenticate: Bearer`.
+ */
+export function gatehouseGuard(source: GuardSource): preHandlerAsyncHookHandler {
+  const guard = guardFrom(source);
+  return async function gatehouseGuardHook(request, reply) {
+    const result = await guard.check(request.headers, request.raw.socket?.remoteAddress ?? '');
+    if (result.ok) {
+      request.gatehousePrincipal = result.principal;
+      return;
+    }
+    return send(reply, toNodeResponse(result.response));
+  };
+}
