@@ -1,1 +1,11 @@
-export {};
+export { ecePasswordStrategy, ECE_LOGIN_PATH } from './strategy.js';
+export type { EcePasswordOptions } from './options.js';
+export { DEFAULT_SESSION_LIFETIME_SECONDS, DEFAULT_BACKEND_TIMEOUT_MS } from './options.js';
+export type { AuthenticationBackend, AuthenticationContext, AuthenticatedUser } from './backend.js';
+export { userStoreBackend } from './user-store-backend.js';
+export type { UserStoreBackend, UserStoreBackendOptions } from './user-store-backend.js';
+export { eceLoginRequestSchema, eceLoginResponseSchema, loginStateSchema, redirectPathSchema } from './schemas.js';
+export type { EceLoginRequest, EceLoginResponse } from './schemas.js';
+export { isSafeRedirectPath, redirectPathProblem, MAX_REDIRECT_PATH_LENGTH } from './redirect-path.js';
+export type { RedirectPathProblem } from './redirect-path.js';
+export { MAX_LOGIN_STATE_BYTES, MAX_LOGIN_STATE_DEPTH, ssoRedirectLocation, parseSsoRedirectLocation } from './login-state.js';
