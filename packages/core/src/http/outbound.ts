@@ -78,6 +78,8 @@ export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): 
       }
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > cap) {
+        // Destroying an unread undici body emits an AbortError; without a listener it would crash the process.
+        res.body.on('error', () => {});
         res.body.destroy();
         throw new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_too_large' });
       }
