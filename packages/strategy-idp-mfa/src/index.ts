@@ -1,1 +1,12 @@
-export {};
+export { idpMfaStrategy, LOGIN_PATH, STRATEGY_ID } from './strategy.js';
+export type { IdpMfaStrategy } from './strategy.js';
+export { strategyOptionsSchema, idpSchema, oidcIdpSchema, oauth2IdpSchema, IDP_ID_PATTERN } from './options.js';
+export type { IdpMfaOptions, IdpMfaOptionsInput, IdpConfig, OidcIdpConfig, OAuth2IdpConfig, MfaOptions } from './options.js';
+export { loginRequestSchema, loginResponseSchema, userViewSchema } from './schemas.js';
+export type { LoginRequest, LoginResponse, UserView } from './schemas.js';
+export { REFRESH_PATH, refreshResponseSchema } from './session/refresh-endpoint.js';
+export { MFA_PATHS, enrollResponseSchema, recoveryCodesResponseSchema, disableResponseSchema } from './mfa/enrolment-endpoints.js';
+export { ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, USER_COOKIE } from './session/cookies.js';
+export { generateRecoveryCodes, hashRecoveryCode, normaliseRecoveryCode } from './mfa/recovery-codes.js';
+export { newTotpSecret, otpauthUri, TOTP_PERIOD_SECONDS } from './mfa/totp.js';
+export { toUserView, userResourceName } from './user-view.js';

@@ -1,0 +1,98 @@
+/**
+ * OpenID Connect: discovery, authorization-code exchange and full ID token validation, all by openid-client.
+ *
+ * What openid-client checks on the ID token here: signature against the IdP's JWKS (enabled with
+ * `enableNonRepudiationChecks`; the alg must be the client's `id_token_signed_response_alg`, RS256 by default),
+ * `iss` equal to the discovered issuer, `aud` containing our client id (and `azp` when several audiences),
+ * `exp` not passed and `iat` present (both against the injected clock, 30 s tolerance), no `nonce` (the seed's
+ * context carries only the code, so none can be expected). Userinfo, when needed, must have the same `sub`.
+ */
+import {
+  allowInsecureRequests,
+  authorizationCodeGrant,
+  customFetch,
+  discovery,
+  enableNonRepudiationChecks,
+  fetchUserInfo,
+  getJwksCache,
+  setJwksCache,
+  type ServerMetadata,
+} from 'openid-client';
+import { AuthError } from '@gatehouse/core';
+import type { OidcIdpConfig } from '../options.js';
+import { buildConfiguration, callbackUrl, type IdpCallDeps } from './client-config.js';
+import { idpError } from './errors.js';
+import { endpointKey, idpFetch } from './fetch.js';
+import { booleanClaim, stringClaim, subjectClaim, type IdpIdentity } from './identity.js';
+import type { CachedIdpMetadata } from './metadata-cache.js';
+
+/** Where openid-client looks for the discovery document (`<issuer path>/.well-known/openid-configuration`). */
+export function discoveryUrl(issuer: string): URL {
+  const url = new URL(issuer);
+  url.pathname = `${url.pathname}/.well-known/openid-configuration`.replace('//', '/');
+  return url;
+}
+
+export async function discoverOidc(idp: OidcIdpConfig, deps: Omit<IdpCallDeps, 'signal'>): Promise<ServerMetadata> {
+  const expected = endpointKey(discoveryUrl(idp.issuer));
+  try {
+    const config = await discovery(new URL(idp.issuer), idp.clientId, undefined, undefined, {
+      [customFetch]: idpFetch({ http: deps.http, timeoutMs: idp.timeoutMs, allowed: (u) => endpointKey(u) === expected }),
+      timeout: Math.ceil(idp.timeoutMs / 1000),
+      // Test-only switch (refused for http: issuers in production config by the options schema).
+      execute: idp.allowInsecureHttpForTesting ? [allowInsecureRequests] : [],
+    });
+    // Plain data only: the helpers openid-client attaches are functions and cannot be cloned.
+    const metadata = JSON.parse(JSON.stringify(config.serverMetadata())) as ServerMetadata;
+    if (typeof metadata.token_endpoint !== 'string' || typeof metadata.jwks_uri !== 'string') {
+      throw new AuthError({ kind: 'upstream_failed', reasonCode: 'idp_metadata_incomplete' });
+    }
+    return metadata;
+  } catch (err) {
+    throw idpError(err);
+  }
+}
+
+/** Only the endpoints the discovery document names. */
+function discoveredEndpoints(metadata: ServerMetadata): (url: URL) => boolean {
+  const allowed = new Set(
+    [metadata.token_endpoint, metadata.userinfo_endpoint, metadata.jwks_uri].filter((u): u is string => typeof u === 'string').map(endpointKey),
+  );
+  return (url) => allowed.has(endpointKey(url));
+}
+
+export async function exchangeOidcCode(
+  idp: OidcIdpConfig,
+  cached: CachedIdpMetadata,
+  code: string,
+  deps: IdpCallDeps,
+): Promise<{ identity: IdpIdentity; jwks: ReturnType<typeof getJwksCache> }> {
+  const { metadata } = cached;
+  const config = buildConfiguration(metadata, idp, deps, { allowed: discoveredEndpoints(metadata) });
+  enableNonRepudiationChecks(config);
+  if (cached.jwks) setJwksCache(config, cached.jwks);
+  try {
+    const issuerParam = metadata.authorization_response_iss_parameter_supported ? metadata.issuer : undefined;
+    const tokens = await authorizationCodeGrant(config, callbackUrl(idp.redirectUri, code, issuerParam), { idTokenExpected: true });
+    const claims = tokens.claims();
+    if (!claims) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'id_token_missing' });
+    let source: Record<string, unknown> = claims;
+    if (stringClaim(claims[idp.emailClaim]) === null && metadata.userinfo_endpoint) {
+      // Many IdPs keep email out of the ID token for the code flow; userinfo must match its `sub`.
+      source = { ...(await fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+    }
+    const subject = subjectClaim(claims.sub);
+    if (!subject) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'id_token_subject_invalid' });
+    return {
+      identity: {
+        subject,
+        email: stringClaim(source[idp.emailClaim]),
+        name: stringClaim(source[idp.nameClaim]),
+        emailVerified: booleanClaim(source.email_verified),
+      },
+      jwks: getJwksCache(config),
+    };
+  } catch (err) {
+    throw idpError(err);
+  }
+}

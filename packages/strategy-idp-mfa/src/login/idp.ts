@@ -1,0 +1,80 @@
+/**
+ * First factor through an identity provider: `idpName: "idps/<id>"` plus the context matching the IdP's
+ * type. Unknown IdP → 404; the other type's context → 400. The code is exchanged by openid-client.
+ */
+import { buildAuthorizationUrl } from 'openid-client';
+import { AuthError, systemClock, type Clock, type OutboundHttp, type StrategyContext, type User } from '@gatehouse/core';
+import type { IdpConfig, OidcIdpConfig } from '../options.js';
+import type { LoginRequest } from '../schemas.js';
+import { buildConfiguration, type IdpCallDeps } from '../idp/client-config.js';
+import { IdpMetadataCache } from '../idp/metadata-cache.js';
+import { discoverOidc, exchangeOidcCode } from '../idp/oidc.js';
+import { exchangeOAuth2Code, oauth2Metadata } from '../idp/oauth2.js';
+import { resolveIdpUser } from '../idp/resolve-user.js';
+
+const DEFAULT_SCOPES = { oidc: ['openid', 'email', 'profile'], oauth2: ['email'] } as const;
+
+export class IdpLogin {
+  // A Map, not the options object: `idps/constructor` must not find Object.prototype.constructor.
+  readonly #idps: Map<string, IdpConfig>;
+  readonly #cache: IdpMetadataCache;
+
+  constructor(idps: Record<string, IdpConfig>) {
+    this.#idps = new Map(Object.entries(idps));
+    this.#cache = new IdpMetadataCache(new Set(this.#idps.keys()));
+  }
+
+  #idp(id: string): IdpConfig {
+    const idp = this.#idps.get(id);
+    if (!idp) throw new AuthError({ kind: 'not_found', reasonCode: 'idp_not_found', message: 'Identity provider not found' });
+    return idp;
+  }
+
+  async verify(ctx: StrategyContext, idpName: string, context: LoginRequest['idpContext']): Promise<{ user: User; method: string }> {
+    const id = idpName.slice('idps/'.length);
+    const idp = this.#idp(id);
+    const wanted = idp.type === 'oidc' ? 'oidcContext' : 'oauth2Context';
+    const other = idp.type === 'oidc' ? 'oauth2Context' : 'oidcContext';
+    const code = context?.[wanted]?.code;
+    if (!code || context?.[other]) {
+      throw new AuthError({
+        kind: 'bad_request',
+        reasonCode: 'idp_context_mismatch',
+        message: `idpContext.${wanted} is required for ${idpName}`,
+        fields: [`idpContext.${wanted}`],
+      });
+    }
+    const deps: IdpCallDeps = { http: ctx.http, clock: ctx.clock, signal: ctx.request.signal };
+    const identity = idp.type === 'oidc' ? await this.#oidcIdentity(id, idp, code, deps) : await exchangeOAuth2Code(idp, code, deps);
+    const user = await resolveIdpUser(ctx, id, idp, identity);
+    return { user, method: idpName };
+  }
+
+  async #metadata(id: string, idp: OidcIdpConfig, deps: Omit<IdpCallDeps, 'signal'>) {
+    return this.#cache.get(id, idp.discoveryTtlSeconds * 1000, deps.clock.now(), () => discoverOidc(idp, deps));
+  }
+
+  async #oidcIdentity(id: string, idp: OidcIdpConfig, code: string, deps: IdpCallDeps) {
+    const cached = await this.#metadata(id, idp, deps);
+    const { identity, jwks } = await exchangeOidcCode(idp, cached, code, deps);
+    this.#cache.saveJwks(id, jwks);
+    return identity;
+  }
+
+  /**
+   * The URL your frontend sends the browser to. Adds no nonce and no PKCE on purpose: the login call carries
+   * only the code, so the server could not check them.
+   */
+  async authorizationUrl(id: string, params: { state: string; http: OutboundHttp; clock?: Clock }): Promise<URL> {
+    const idp = this.#idp(id);
+    const deps = { http: params.http, clock: params.clock ?? systemClock };
+    const metadata = idp.type === 'oidc' ? (await this.#metadata(id, idp, deps)).metadata : oauth2Metadata(idp);
+    if (!metadata.authorization_endpoint) throw new Error(`IdP ${id} has no authorization endpoint configured`);
+    const config = buildConfiguration(metadata, idp, deps, { allowed: () => false });
+    return buildAuthorizationUrl(config, {
+      redirect_uri: idp.redirectUri,
+      scope: (idp.scopes ?? DEFAULT_SCOPES[idp.type]).join(' '),
+      state: params.state,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+/** The three cookies of a web login, as Bytebase's frontend reads them. */
+import type { Cookie, StrategyContext } from '@gatehouse/core';
+
+export const ACCESS_TOKEN_COOKIE = 'access-token';
+export const REFRESH_TOKEN_COOKIE = 'refresh-token';
+export const USER_COOKIE = 'user';
+
+export function sessionCookies(
+  ctx: StrategyContext,
+  input: { accessToken: string; accessTokenMaxAge: number; refreshToken: string; refreshTokenMaxAge: number; userName: string },
+): Cookie[] {
+  const base = { secure: ctx.request.protocol === 'https', sameSite: 'strict' as const, path: '/' };
+  return [
+    { name: ACCESS_TOKEN_COOKIE, value: input.accessToken, httpOnly: true, maxAge: input.accessTokenMaxAge, ...base },
+    { name: REFRESH_TOKEN_COOKIE, value: input.refreshToken, httpOnly: true, maxAge: input.refreshTokenMaxAge, ...base },
+    // Readable by the page on purpose: the frontend shows who is logged in. Holds no secret.
+    { name: USER_COOKIE, value: input.userName, httpOnly: false, maxAge: input.refreshTokenMaxAge, ...base },
+  ];
+}

@@ -1,0 +1,87 @@
+/**
+ * A Gatehouse with the idp-mfa strategy, mounted on Fastify through `@gatehouse/fastify` and listening on
+ * 127.0.0.1:0. Tests talk to it over real HTTP.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createGatehouse, ManualClock, type Gatehouse, type GatehouseOptions } from '@gatehouse/core';
+import { gatehouseFastify } from '@gatehouse/fastify';
+import { idpMfaStrategy, type IdpMfaOptionsInput, type IdpMfaStrategy } from '../../src/index.js';
+
+/** Cheaper argon2id for tests (the defaults are exercised by the core's own tests). */
+export const TEST_ARGON2 = { memoryCost: 4096, timeCost: 1, parallelism: 1 };
+
+export interface ParsedCookie {
+  value: string;
+  attributes: Record<string, string | true>;
+}
+
+export interface HttpResult {
+  status: number;
+  body: any;
+  headers: Headers;
+  cookies: Map<string, ParsedCookie>;
+}
+
+export interface TestApp {
+  gatehouse: Gatehouse;
+  strategy: IdpMfaStrategy;
+  clock: ManualClock;
+  url: string;
+  post(path: string, body: unknown, opts?: { cookies?: Record<string, string>; headers?: Record<string, string> }): Promise<HttpResult>;
+  login(body: unknown, opts?: { cookies?: Record<string, string> }): Promise<HttpResult>;
+  close(): Promise<void>;
+}
+
+export function parseSetCookie(lines: string[]): Map<string, ParsedCookie> {
+  const cookies = new Map<string, ParsedCookie>();
+  for (const line of lines) {
+    const [pair, ...attrs] = line.split(';').map((s) => s.trim());
+    const eq = pair!.indexOf('=');
+    const attributes: Record<string, string | true> = {};
+    for (const a of attrs) {
+      const i = a.indexOf('=');
+      if (i === -1) attributes[a.toLowerCase()] = true;
+      else attributes[a.slice(0, i).toLowerCase()] = a.slice(i + 1);
+    }
+    cookies.set(pair!.slice(0, eq), { value: decodeURIComponent(pair!.slice(eq + 1)), attributes });
+  }
+  return cookies;
+}
+
+export async function startApp(
+  options: IdpMfaOptionsInput = {},
+  extra: { clock?: ManualClock; gatehouse?: Partial<GatehouseOptions> } = {},
+): Promise<TestApp> {
+  const clock = extra.clock ?? new ManualClock(Date.now());
+  const strategy = idpMfaStrategy({ password: { params: TEST_ARGON2 }, ...options });
+  const gatehouse = createGatehouse({ strategies: [strategy], clock, ...extra.gatehouse });
+  const app: FastifyInstance = Fastify();
+  await app.register(gatehouseFastify, { gatehouse });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  const post: TestApp['post'] = async (path, body, opts = {}) => {
+    const cookie = Object.entries(opts.cookies ?? {})
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('; ');
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...opts.headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers, cookies: parseSetCookie(res.headers.getSetCookie()) };
+  };
+
+  return {
+    gatehouse,
+    strategy,
+    clock,
+    url,
+    post,
+    login: (body, opts) => post('/v1/auth/login', body, opts),
+    async close() {
+      await app.close();
+      await gatehouse.close();
+    },
+  };
+}
