@@ -1,2 +1,3 @@
 export * from './verify.js';
+export * from './alicloud.js';
 export * from './oci.js';

@@ -1,1 +1,10 @@
-export {};
+export { alicloudStrategy, ALICLOUD_LOGIN_PATH } from './strategy.js';
+export type { AlicloudStrategyOptions } from './strategy.js';
+export { alicloudLoginSchema, parseAlibabaTimestamp } from './request-schema.js';
+export type { AlicloudLoginInput } from './request-schema.js';
+export { createAlicloudConfigSchema } from './config-schema.js';
+export type { AlicloudIdentityConfig } from './config-schema.js';
+export { parseCallerArn, parseArnPattern, arnMatches, findAllowedArn, ARN_PATTERN_HELP } from './arn.js';
+export type { ParsedArn, ArnPattern, CallerArnKind } from './arn.js';
+export { DEFAULT_STS_ENDPOINTS, KNOWN_STS_REGIONS, GLOBAL_STS_REGION } from './sts-endpoints.js';
+export { reasonForStsCode } from './get-caller-identity.js';

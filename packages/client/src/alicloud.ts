@@ -1,0 +1,135 @@
+/**
+ * Client side of Gatehouse's alicloud login: sign an STS GetCallerIdentity request with Alibaba Cloud
+ * credentials (Alibaba's own signing code, `@alicloud/openapi-util`), and post the signed parameters, never
+ * the secret, to `POST /api/v1/auth/alicloud-auth/login`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { fetch, type Dispatcher } from 'undici';
+
+interface OpenApiUtilClient {
+  getRPCSignature(signedParams: Record<string, string>, method: string, secret: string): string;
+}
+// CommonJS with `exports.default = Client`: loaded with require so Node and bundlers agree on the shape.
+const OpenApiUtil = (createRequire(import.meta.url)('@alicloud/openapi-util') as { default: OpenApiUtilClient }).default;
+
+export const ALICLOUD_LOGIN_PATH = '/api/v1/auth/alicloud-auth/login';
+
+export interface AlicloudCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** With STS temporary credentials (`STS.` key ids). */
+  securityToken?: string;
+}
+
+export interface BuildAlicloudLoginBodyOptions extends AlicloudCredentials {
+  identityId: string;
+  organizationSlug?: string;
+  /** Signing time. Default: now. */
+  now?: Date;
+  /** SignatureNonce. Default: a random UUID. Never reuse one. */
+  nonce?: string;
+}
+
+/** The login body: seed 000's fields, plus `SecurityToken` for temporary credentials. */
+export interface AlicloudLoginBody {
+  identityId: string;
+  Action: 'GetCallerIdentity';
+  Format: 'JSON';
+  Version: '2015-04-01';
+  AccessKeyId: string;
+  SignatureMethod: 'HMAC-SHA1';
+  Timestamp: string;
+  SignatureVersion: '1.0';
+  SignatureNonce: string;
+  Signature: string;
+  SecurityToken?: string;
+  organizationSlug?: string;
+}
+
+export interface GatehouseTokenResponse {
+  accessToken: string;
+  expiresIn: number;
+  accessTokenMaxTTL: number;
+  tokenType: 'Bearer';
+}
+
+/** `YYYY-MM-DDTHH:mm:ssZ`, the format Alibaba's RPC signature expects. */
+export function alibabaTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Signs GetCallerIdentity as a GET (the request Gatehouse forwards to STS) and returns the login body. */
+export function buildAlicloudLoginBody(options: BuildAlicloudLoginBodyOptions): AlicloudLoginBody {
+  const signed: Record<string, string> = {
+    Action: 'GetCallerIdentity',
+    Format: 'JSON',
+    Version: '2015-04-01',
+    AccessKeyId: options.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1',
+    Timestamp: alibabaTimestamp(options.now ?? new Date()),
+    SignatureVersion: '1.0',
+    SignatureNonce: options.nonce ?? randomUUID(),
+  };
+  if (options.securityToken) signed.SecurityToken = options.securityToken;
+  const Signature = OpenApiUtil.getRPCSignature(signed, 'GET', options.accessKeySecret);
+  const body = { identityId: options.identityId, ...signed, Signature } as AlicloudLoginBody;
+  if (options.organizationSlug !== undefined) body.organizationSlug = options.organizationSlug;
+  return body;
+}
+
+/** Thrown when Gatehouse refuses the login; `body` is the server's error body (`{reqId, statusCode, message, error}`). */
+export class AlicloudLoginError extends Error {
+  override readonly name = 'AlicloudLoginError';
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`alicloud login failed with HTTP ${status}${describe(body)}`);
+  }
+}
+
+export interface LoginWithAlicloudOptions extends BuildAlicloudLoginBodyOptions {
+  /** Gatehouse's base URL, e.g. `https://auth.example.com`. */
+  baseUrl: string | URL;
+  /** An undici dispatcher (custom CA, proxy, keep-alive pool). */
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+}
+
+/** Builds the signed body, posts it, and returns the token response; throws `AlicloudLoginError` otherwise. */
+export async function loginWithAlicloud(options: LoginWithAlicloudOptions): Promise<GatehouseTokenResponse> {
+  const { baseUrl, dispatcher, signal, ...creds } = options;
+  const body = buildAlicloudLoginBody(creds);
+  const res = await fetch(new URL(ALICLOUD_LOGIN_PATH, baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    redirect: 'error',
+    dispatcher,
+    signal,
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep the raw text for the error
+  }
+  if (res.status !== 200) throw new AlicloudLoginError(res.status, parsed);
+  if (!isTokenResponse(parsed)) throw new AlicloudLoginError(res.status, parsed);
+  return parsed;
+}
+
+function isTokenResponse(v: unknown): v is GatehouseTokenResponse {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.accessToken === 'string' && typeof r.expiresIn === 'number' && typeof r.accessTokenMaxTTL === 'number' && r.tokenType === 'Bearer';
+}
+
+function describe(body: unknown): string {
+  if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
+    return `: ${(body as { message: string }).message.slice(0, 200)}`;
+  }
+  return '';
+}
