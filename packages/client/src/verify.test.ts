@@ -67,3 +67,32 @@ describe('createRemoteVerifier', () => {
     await expect(verifier.verify(issued.token)).rejects.toMatchObject({ reasonCode: 'token_expired' });
   });
 });
+
+describe('createRemoteVerifier with introspection', () => {
+  it('refuses a revoked token that still verifies offline, and reports an unreachable server as unavailable', async () => {
+    const api = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const response = await gh.handle({
+        method: req.method!, path: req.url!, headers: req.headers, socketAddress: '127.0.0.1', protocol: 'http',
+        body: chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined,
+      });
+      res.writeHead(response.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(response.body));
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    try {
+      const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', introspection: { url: `${base}/api/v1/auth/token/introspect` } });
+      const issued = await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+      await expect(verifier.verify(issued.token)).resolves.toMatchObject({ tokenId: issued.jti });
+      await gh.issuer.revoke(issued.token);
+      await expect(verifier.verify(issued.token)).rejects.toMatchObject({ reasonCode: 'token_inactive', kind: 'unauthenticated' });
+      const down = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', introspection: { url: 'http://127.0.0.1:1/introspect', timeoutMs: 500 } });
+      const fresh = await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+      await expect(down.verify(fresh.token)).rejects.toMatchObject({ kind: 'unavailable' });
+    } finally {
+      await new Promise((r) => api.close(r));
+    }
+  });
+});

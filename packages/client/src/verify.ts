@@ -18,6 +18,11 @@ export interface RemoteVerifierOptions {
   timeoutMs?: number;
   /** Minimum time between JWKS refetches triggered by an unknown kid (ms). */
   cooldownMs?: number;
+  /**
+   * After the offline checks, ask the auth server (RFC 7662) so revocation and use limits apply.
+   * `secret` is sent as `Authorization: Bearer` when the server protects its introspection route.
+   */
+  introspection?: { url: string | URL; secret?: string; timeoutMs?: number };
 }
 
 export interface VerifiedPrincipal {
@@ -28,13 +33,23 @@ export interface VerifiedPrincipal {
   claims: JWTPayload;
 }
 
+const MESSAGES = {
+  unauthenticated: 'Invalid or expired token',
+  forbidden: 'Access denied: IP address not allowed',
+  unavailable: 'The token could not be checked right now',
+} as const;
+
+/**
+ * Thrown for every refusal. Gatehouse's guards recognise it by `name` + `kind` (this package does not depend on
+ * the core), so a guard renders it as its dialect's 401/403/503.
+ */
 export class TokenVerificationError extends Error {
   override readonly name = 'TokenVerificationError';
   constructor(
     readonly reasonCode: string,
-    readonly kind: 'unauthenticated' | 'forbidden' = 'unauthenticated',
+    readonly kind: keyof typeof MESSAGES = 'unauthenticated',
   ) {
-    super(kind === 'forbidden' ? 'Access denied: IP address not allowed' : 'Invalid or expired token');
+    super(MESSAGES[kind]);
   }
 }
 
@@ -66,6 +81,9 @@ export function createRemoteVerifier(options: RemoteVerifierOptions) {
       if (context.clientIp !== undefined && Array.isArray(ips) && !ipAllowed(context.clientIp, ips as string[])) {
         throw new TokenVerificationError('ip_not_trusted', 'forbidden');
       }
+      if (options.introspection && !(await introspect(options.introspection, token))) {
+        throw new TokenVerificationError('token_inactive');
+      }
       return {
         subject: { type: payload.sub_type, id: payload.sub! },
         tokenId: payload.jti!,
@@ -75,6 +93,29 @@ export function createRemoteVerifier(options: RemoteVerifierOptions) {
       };
     },
   };
+}
+
+/** POSTs the token to the introspection route: no redirects, a timeout, a small response cap. */
+async function introspect(config: NonNullable<RemoteVerifierOptions['introspection']>, token: string): Promise<boolean> {
+  let res: Response;
+  try {
+    res = await fetch(config.url, {
+      method: 'POST',
+      redirect: 'error',
+      signal: AbortSignal.timeout(config.timeoutMs ?? 3_000),
+      headers: { 'content-type': 'application/json', ...(config.secret ? { authorization: `Bearer ${config.secret}` } : {}) },
+      body: JSON.stringify({ token }),
+    });
+  } catch {
+    throw new TokenVerificationError('introspection_unreachable', 'unavailable');
+  }
+  const text = await res.text();
+  if (!res.ok || text.length > 16_384) throw new TokenVerificationError(`introspection_status_${res.status}`, 'unavailable');
+  try {
+    return (JSON.parse(text) as { active?: unknown }).active === true;
+  } catch {
+    throw new TokenVerificationError('introspection_garbage', 'unavailable');
+  }
 }
 
 function ipAllowed(address: string, cidrs: string[]): boolean {

@@ -148,3 +148,15 @@ describe('admin validates config when it is written', () => {
     await expect(gh.admin.attachMethod(identity.id, 'nope', {})).rejects.toMatchObject({ kind: 'not_found' });
   });
 });
+
+describe('toAuthError', () => {
+  it('maps a foreign verifier error by name and kind, and nothing else', async () => {
+    const { toAuthError } = await import('./pipeline.js');
+    const foreign = Object.assign(new Error('x'), { name: 'TokenVerificationError', kind: 'forbidden', reasonCode: 'ip_not_trusted' });
+    expect(toAuthError(foreign)).toMatchObject({ kind: 'forbidden', reasonCode: 'ip_not_trusted' });
+    const sneaky = Object.assign(new Error('x'), { name: 'TokenVerificationError', kind: 'not_configured' });
+    expect(toAuthError(sneaky).kind).toBe('internal');
+    expect(toAuthError(Object.assign(new Error('x'), { kind: 'unauthenticated' })).kind).toBe('internal');
+    expect(toAuthError('str').kind).toBe('internal');
+  });
+});

@@ -279,8 +279,17 @@ function auditType(route: RegisteredRoute | undefined, kind: Outcome['kind'] | u
   return 'endpoint.succeeded';
 }
 
+/** Kinds a verifier outside the core (e.g. `@gatehouse/client`'s TokenVerificationError) may signal by shape. */
+const FOREIGN_KINDS = new Set(['unauthenticated', 'forbidden', 'unavailable']);
+
 export function toAuthError(err: unknown): AuthError {
   if (err instanceof AuthError) return err;
+  if (err instanceof Error && err.name === 'TokenVerificationError') {
+    const { kind, reasonCode } = err as Error & { kind?: unknown; reasonCode?: unknown };
+    if (typeof kind === 'string' && FOREIGN_KINDS.has(kind)) {
+      return new AuthError({ kind: kind as 'unauthenticated', reasonCode: typeof reasonCode === 'string' ? reasonCode : kind, cause: err });
+    }
+  }
   return new AuthError({ kind: 'internal', reasonCode: 'unexpected_exception', cause: err });
 }
 
