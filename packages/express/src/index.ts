@@ -1,1 +1,3 @@
-export {};
+export { gatehouseExpress, gatehouseRouter, gatehouseErrorHandler, gatehouseGuard } from './router.js';
+export type { GatehouseExpressOptions } from './router.js';
+export type { Principal, GuardSource } from '@gatehouse/core';

@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPM
 import fp from 'fastify-plugin';
 import { guardFrom, toJsonSchema, validationError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
 import {
-  DEFAULT_BODY_LIMIT, disconnectSignal, readJsonBody, respond, routePrefixes, toGatehouseRequest, toNodeResponse,
+  DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, pathOf, readJsonBody, respond, routePrefixes, toGatehouseRequest, toNodeResponse,
   type BodyResult, type NodeResponse,
 } from '@gatehouse/core/node';
 import type { BodyError } from '@gatehouse/core';
@@ -75,7 +75,8 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
     });
     scope.setErrorHandler(async (error: FastifyError, request, reply) => {
       const bodyError = error instanceof BodyFailure ? error.bodyError : FASTIFY_BODY_ERRORS[error.code];
-      if (!bodyError) throw error; // not ours: the app's own error handler decides
+      // Anything else raised on a Gatehouse route (an app-wide hook, say) is still answered in the dialect.
+      if (!bodyError) return send(reply, failureResponse(gatehouse, pathOf(request.url), error));
       return forward(request, reply, { bodyError });
     });
 

@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { serialize } from 'cookie';
 import type { Cookie, GatehouseRequest, GatehouseResponse } from '../contract/http.js';
 import { dialects } from '../dialects/index.js';
-import { AuthError } from '../errors/auth-error.js';
+import { AuthError, type ErrorKind } from '../errors/auth-error.js';
 import { newRequestId } from '../pipeline/pipeline.js';
 import { TOKENS, type Gatehouse } from '../runtime/container.js';
 import type { PipelineOptions } from '../pipeline/pipeline.js';
@@ -49,13 +49,31 @@ export async function respond(gatehouse: Gatehouse, request: GatehouseRequest): 
   }
 }
 
+/** Kinds for foreign errors carrying an HTTP status (http-errors, Fastify errors); their messages are not used. */
+const KIND_BY_STATUS: Record<number, ErrorKind> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation',
+  429: 'rate_limited',
+  501: 'not_configured',
+  502: 'upstream_failed',
+  503: 'unavailable',
+};
+
 /**
- * The dialect's rendering of an error that happened outside the pipeline (in the framework, around it).
- * Non-AuthErrors become `internal`, logged with the request id and never shown.
+ * The dialect's rendering of an error raised around the pipeline (by the framework or another middleware)
+ * on a Gatehouse path, so Gatehouse paths never answer with a framework's page. An error with an HTTP
+ * status keeps its class with the dialect's default message (foreign messages may echo input); anything
+ * else is `internal`, logged with the request id and never shown.
  */
 export function failureResponse(gatehouse: Gatehouse, path: string, err: unknown): NodeResponse {
   const requestId = newRequestId();
-  const error = err instanceof AuthError ? err : new AuthError({ kind: 'internal', reasonCode: 'adapter_failure', cause: err });
+  const error = err instanceof AuthError ? err : foreignError(err);
   if (error.kind === 'internal') {
     gatehouse.logger.error({ reqId: requestId, reasonCode: error.reasonCode, err: err instanceof Error ? { type: err.name } : { type: typeof err } }, 'request failed');
   }
@@ -68,6 +86,13 @@ export function failureResponse(gatehouse: Gatehouse, path: string, err: unknown
     cookies: [],
     body: rendered.body,
   });
+}
+
+function foreignError(err: unknown): AuthError {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { status?: unknown; statusCode?: unknown };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+  const kind = KIND_BY_STATUS[status] ?? (status >= 400 && status < 500 ? 'bad_request' : 'internal');
+  return new AuthError({ kind, reasonCode: kind === 'internal' ? 'adapter_failure' : `framework_${status}`, cause: err });
 }
 
 /** Writes a `NodeResponse` on a raw `ServerResponse` (Express, plain `http`). */

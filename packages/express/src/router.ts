@@ -1,0 +1,94 @@
+/**
+ * Express 5 adapter: translation only. The core's Node bridge reads the body (or adopts the app's
+ * express.json() result), the core validates, limits, issues and renders.
+ */
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import { guardFrom, type BodyError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
+import {
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, pathOf, respond, routeMatcher, toGatehouseRequest,
+  toNodeResponse, writeNodeResponse,
+} from '@gatehouse/core/node';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own augmentation point
+  namespace Express {
+    interface Request {
+      /** Set by `gatehouseGuard`: who the bearer token says is calling. */
+      gatehouse?: Principal;
+    }
+  }
+}
+
+export interface GatehouseExpressOptions {
+  gatehouse: Gatehouse;
+  /** Body byte limit when Gatehouse reads the body itself. Default 64 KiB. */
+  bodyLimit?: number;
+  /** Path prefixes whose unknown routes get the core's 404 (default: `routePrefixes(gatehouse)`). */
+  routePrefixes?: string[];
+}
+
+/** Errors of body-parser (express.json()) by `type`, when the app parsed before Gatehouse. */
+const PARSER_ERRORS: Record<string, BodyError> = {
+  'entity.too.large': 'too_large',
+  'entity.parse.failed': 'malformed_json',
+  'entity.verify.failed': 'malformed_json',
+  'request.size.invalid': 'malformed_json',
+  'request.aborted': 'aborted',
+  'encoding.unsupported': 'unsupported_media_type',
+  'charset.unsupported': 'unsupported_media_type',
+};
+
+/** Handles Gatehouse's paths (its routes and the unknown ones under its prefixes); `next()` for the rest. */
+export function gatehouseRouter(options: GatehouseExpressOptions): Router {
+  const { gatehouse } = options;
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const matcher = routeMatcher(gatehouse, options.routePrefixes);
+  const router = express.Router();
+  router.use(async (req, res, next) => {
+    // originalUrl: Gatehouse paths are absolute, wherever the router is mounted.
+    if (!matcher.answers(pathOf(req.originalUrl))) return next();
+    const body = await adoptOrReadBody(req, req.body, { limit });
+    const request = toGatehouseRequest(req, body, { url: req.originalUrl, signal: disconnectSignal(res) });
+    writeNodeResponse(res, await respond(gatehouse, request));
+  });
+  router.use(gatehouseErrorHandler(options));
+  return router;
+}
+
+/**
+ * Renders, in the dialect, errors raised on Gatehouse paths before its router ran, e.g. the app's own
+ * express.json() refusing a body (413, bad JSON): Express would otherwise answer with its HTML page.
+ */
+export function gatehouseErrorHandler(options: GatehouseExpressOptions): ErrorRequestHandler {
+  const { gatehouse } = options;
+  const matcher = routeMatcher(gatehouse, options.routePrefixes);
+  return async (err: unknown, req, res, next) => {
+    const path = pathOf(req.originalUrl);
+    if (!matcher.answers(path) || res.headersSent) return next(err);
+    const type = (err as { type?: unknown } | null)?.type;
+    const bodyError = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
+    const response = bodyError
+      ? await respond(gatehouse, toGatehouseRequest(req, { bodyError }, { url: req.originalUrl }))
+      : failureResponse(gatehouse, path, err);
+    writeNodeResponse(res, response);
+  };
+}
+
+/** `app.use(gatehouseExpress({ gatehouse }))`: the router plus the error handler, in one mount. */
+export function gatehouseExpress(options: GatehouseExpressOptions): [Router, ErrorRequestHandler] {
+  return [gatehouseRouter(options), gatehouseErrorHandler(options)];
+}
+
+/**
+ * Resource-server middleware: verifies `Authorization: Bearer`, sets `req.gatehouse`, or answers the
+ * dialect's 401 with `WWW-Authenticate: Bearer`.
+ */
+export function gatehouseGuard(source: GuardSource): RequestHandler {
+  const guard = guardFrom(source);
+  return async (req, res, next) => {
+    const result = await guard.check(req.headers, req.socket?.remoteAddress ?? '');
+    if (!result.ok) return writeNodeResponse(res, toNodeResponse(result.response));
+    req.gatehouse = result.principal;
+    next();
+  };
+}
