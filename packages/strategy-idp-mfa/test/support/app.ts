@@ -29,6 +29,11 @@ export interface TestApp {
   url: string;
   post(path: string, body: unknown, opts?: { cookies?: Record<string, string>; headers?: Record<string, string> }): Promise<HttpResult>;
   login(body: unknown, opts?: { cookies?: Record<string, string> }): Promise<HttpResult>;
+  /**
+   * The same login handed straight to `gatehouse.handle`, skipping HTTP: calls started in one tick then
+   * interleave at every await, which is how races on the stores are forced in tests.
+   */
+  loginInProcess(body: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -79,6 +84,8 @@ export async function startApp(
     url,
     post,
     login: (body, opts) => post('/v1/auth/login', body, opts),
+    loginInProcess: (body) =>
+      gatehouse.handle({ method: 'POST', path: '/v1/auth/login', headers: { 'content-type': 'application/json' }, body, socketAddress: '127.0.0.1', protocol: 'http' }),
     async close() {
       await app.close();
       await gatehouse.close();
