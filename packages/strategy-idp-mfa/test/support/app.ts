@@ -33,7 +33,7 @@ export interface TestApp {
    * The same login handed straight to `gatehouse.handle`, skipping HTTP: calls started in one tick then
    * interleave at every await, which is how races on the stores are forced in tests.
    */
-  loginInProcess(body: unknown): Promise<{ status: number; body: any }>;
+  loginInProcess(body: unknown): Promise<{ status: number; body?: any }>;
   close(): Promise<void>;
 }
 
