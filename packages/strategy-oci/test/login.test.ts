@@ -5,19 +5,15 @@
 import { createServer } from 'node:net';
 import { buildOciLoginBody, type OciLoginBody } from '@gatehouse/client';
 import { ManualClock, createGatehouse, type AuditEvent, type Gatehouse, type GatehouseResponse, type Logger } from '@gatehouse/core';
-import { createOciIdentityEmulator, createOciTestUser, randomOcid, type OciIdentityEmulator, type OciTestUser } from '@gatehouse/testing/oci';
+import { createOciIdentityEmulator, type OciIdentityEmulator, type OciTestUser } from '@gatehouse/testing/oci';
 import { DefaultRequestSigner, SimpleAuthenticationDetailsProvider } from 'oci-common';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OCI_LOGIN_PATH, ociStrategy, type OciStrategyOptions } from '../src/index.js';
+import { HOST, credentialsOf, ociUsers, signPath, signingSeconds } from './fixtures.js';
 
-const HOST = 'identity.us-ashburn-1.oraclecloud.com';
-const tenancy = randomOcid('tenancy');
-const ciBot = createOciTestUser({ name: 'ci-bot', tenancyId: tenancy });
-const deployer = createOciTestUser({ name: 'deployer', tenancyId: tenancy });
-const admin = createOciTestUser({ name: 'admin', tenancyId: tenancy });
-const retired = createOciTestUser({ name: 'retired', tenancyId: tenancy });
-const outsider = createOciTestUser({ name: 'ci-bot' }); // another tenancy, same (allowed) name
+const { tenancy, ciBot, deployer, admin, retired, outsider } = ociUsers();
+const nextSecond = signingSeconds();
 
 let emu: OciIdentityEmulator;
 const open: Gatehouse[] = [];
@@ -58,33 +54,8 @@ async function harness(options: Partial<OciStrategyOptions> = {}, config: Record
   };
 }
 
-/**
- * RSA PKCS#1 v1.5 signatures are deterministic and dates have one-second resolution, so two bodies signed by
- * one key in the same second are the same signature, and replay protection accepts only the first. Each body
- * here is therefore signed at its own second: distinct, increasing seconds starting 200 s in the past, which
- * stay inside the ±5 min window for the few hundred bodies this file signs.
- */
-const firstSecond = Math.floor(Date.now() / 1000) - 200;
-let signed = 0;
 const bodyFor = (user: OciTestUser, identityId: string, extra: { now?: Date; organizationSlug?: string } = {}) =>
-  buildOciLoginBody({
-    identityId,
-    userOcid: user.id,
-    tenancyOcid: user.tenancyId,
-    fingerprint: user.fingerprint,
-    privateKeyPem: user.privateKeyPem,
-    region: 'us-ashburn-1',
-    now: new Date((firstSecond + signed++) * 1000),
-    ...extra,
-  });
-
-/** Signs an arbitrary path with oci-common (for "signature over another path"). */
-async function signPath(user: OciTestUser, path: string): Promise<OciLoginBody['headers']> {
-  const headers = new Headers();
-  const provider = new SimpleAuthenticationDetailsProvider(user.tenancyId, user.id, user.fingerprint, user.privateKeyPem, null);
-  await new DefaultRequestSigner(provider).signHttpRequest({ method: 'GET', headers, uri: `https://${HOST}${path}` });
-  return { authorization: headers.get('authorization')!, host: headers.get('host')!, 'x-date': headers.get('x-date')!, date: headers.get('date')! };
-}
+  buildOciLoginBody({ identityId, ...credentialsOf(user), now: nextSecond(), ...extra });
 
 /** The seed's error body for a status: exactly these keys, nothing else. */
 function expectSeedError(res: GatehouseResponse, status: number, error: string) {
@@ -217,7 +188,7 @@ describe('OCI login', () => {
 
   it("keyId user ≠ userOcid → 401 before the relay, though OCI would answer the admin's request", async () => {
     // An admin's signature for another user's path is good at OCI (it may read users of its tenancy)…
-    const headers = await signPath(admin, `/20160918/users/${ciBot.id}`);
+    const headers = await signPath(admin, `/20160918/users/${ciBot.id}`, nextSecond());
     const direct = await request(`${emu.url}/20160918/users/${ciBot.id}`, { headers });
     expect(direct.statusCode).toBe(200);
     await direct.body.dump();
@@ -261,7 +232,7 @@ describe('OCI login', () => {
 
   it('signature over a different path → OCI refuses → 401', async () => {
     for (const path of [`/20160918/users/${deployer.id}`, `/20160918/users/${ciBot.id}?x=1`, '/20160918/users']) {
-      const res = await h.login({ identityId: h.identityId, userOcid: ciBot.id, headers: await signPath(ciBot, path) });
+      const res = await h.login({ identityId: h.identityId, userOcid: ciBot.id, headers: await signPath(ciBot, path, nextSecond()) });
       expectSeedError(res, 401, 'UnauthorizedError');
       expect(h.lastReason()).toBe('oci_not_authenticated');
     }
