@@ -1,1 +1,3 @@
-export {};
+export { gatehouseKoa, gatehouseGuard } from './middleware.js';
+export type { GatehouseKoaOptions, GatehouseState } from './middleware.js';
+export type { Principal, GuardSource } from '@gatehouse/core';
