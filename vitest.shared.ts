@@ -2,11 +2,12 @@
 // (the `gatehouse-source` export condition) so a change in core is seen without a rebuild.
 import { defineConfig } from 'vitest/config';
 
-const conditions = ['gatehouse-source', 'node', 'import', 'module', 'default'];
+// Vite's own defaults plus ours: adding `import` here would make CJS `require`s of dual packages load ESM files.
+const conditions = ['gatehouse-source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['gatehouse-source', 'node'] } },
+  ssr: { resolve: { conditions, externalConditions: ['gatehouse-source'] } },
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
