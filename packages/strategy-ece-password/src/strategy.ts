@@ -29,7 +29,7 @@ export function ecePasswordStrategy(options: EcePasswordOptions = {}): Strategy<
       summary: 'Login to ECE',
       description:
         "Authenticates against available users. Returns the token in the body, or with `login_state.path` redirects (302) to `/sso/token#BEARER_TOKEN?state=LOGIN_STATE`.",
-      operationId: 'login',
+      operationId: 'loginToEce',
       tags: ['Login'],
     },
 
