@@ -57,6 +57,7 @@ export async function startTestIdp(accounts: Record<string, IdpAccount>): Promis
     cookies: { keys: ['test-cookie-key-0123456789abcdef'] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     features: { devInteractions: { enabled: true } },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 3600, Interaction: 600, Session: 3600, Grant: 3600 },
     async findAccount(_ctx, id) {
       const account = accounts[id];
       if (!account) return undefined;
