@@ -1,0 +1,2 @@
+export { createResourceApp } from './app.js';
+export type { ResourceAppOptions } from './app.js';
