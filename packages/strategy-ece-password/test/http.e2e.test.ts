@@ -3,11 +3,16 @@
  * (fragment token verifies, state round-trips), plus the refusals as a browser or client sees them.
  */
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
+import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatehouse, type Gatehouse } from '@gatehouse/core';
 import { createPasswordUser } from '@gatehouse/core/password';
+import { gatehouseExpress } from '@gatehouse/express';
 import { gatehouseFastify } from '@gatehouse/fastify';
+import { gatehouseKoa } from '@gatehouse/koa';
 import { ECE_LOGIN_PATH, ecePasswordStrategy, parseSsoRedirectLocation } from '../src/index.js';
 import { CHEAP_ARGON2 } from '../src/test-support/harness.js';
 
@@ -26,7 +31,27 @@ const adapters: Record<string, (gatehouse: Gatehouse) => Promise<Mounted>> = {
     const { port } = app.server.address() as AddressInfo;
     return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
   },
+  async express(gatehouse) {
+    const app = express();
+    app.use(gatehouseExpress({ gatehouse }));
+    return listen(app);
+  },
+  async koa(gatehouse) {
+    const app = new Koa();
+    app.use(gatehouseKoa({ gatehouse }));
+    return listen(app.callback());
+  },
 };
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<Mounted> {
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
 
 describe.each(Object.keys(adapters))('ece-password over HTTP through @gatehouse/%s', (adapter) => {
   let gatehouse: Gatehouse;
