@@ -1,0 +1,29 @@
+/** The shared strategy conformance suite, with the STS emulator verifying the client's signatures. */
+import { buildAlicloudLoginBody } from '@gatehouse/client';
+import { createStsEmulator, type StsEmulator } from '@gatehouse/testing/sts';
+import { runStrategyConformance } from '@gatehouse/testing/conformance';
+import { alicloudStrategy } from '../src/index.js';
+import { ALICE, BOB } from './harness.js';
+
+let sts: StsEmulator | undefined;
+
+runStrategyConformance('alicloud', {
+  async strategy() {
+    sts = await createStsEmulator({ accessKeys: [ALICE, BOB] });
+    return alicloudStrategy({ stsEndpoints: { global: sts.url } });
+  },
+  async setup(gatehouse, clock) {
+    const identity = await gatehouse.admin.createIdentity({ name: 'conformance' });
+    await gatehouse.admin.attachMethod(identity.id, 'alicloud', { allowedArns: [ALICE.arn] });
+    const body = (key: typeof ALICE) =>
+      buildAlicloudLoginBody({ identityId: identity.id, accessKeyId: key.id, accessKeySecret: key.secret, now: clock.now() }) as unknown as Record<string, unknown>;
+    return {
+      validBody: () => body(ALICE),
+      invalidCredentialsBody: () => body({ ...ALICE, secret: BOB.secret }),
+      secrets: [ALICE.secret, BOB.secret],
+      cleanup: async () => {
+        await sts?.close();
+      },
+    };
+  },
+});
