@@ -5,7 +5,7 @@
  * the point is a bad signature) re-signed with the real provider's key, so that exactly one check fails.
  * In `honest` mode it only re-issues the token under its own issuer: the control that proves the proxy works.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, decodeJwt, generateKeyPair, importJWK, type JWTPayload } from 'jose';
 import type { TestIdp } from './oidc-idp.js';
@@ -20,7 +20,7 @@ export interface TamperIdp {
   close(): Promise<void>;
 }
 
-async function readBody(req: import('node:http').IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -31,7 +31,7 @@ export async function startTamperIdp(real: TestIdp): Promise<TamperIdp> {
   const { privateKey: strangerKey } = await generateKeyPair('RS256');
   const state = { issuer: '', mode: 'honest' as TamperMode, tokenRequests: 0 };
 
-  const sign = (payload: JWTPayload, key: CryptoKey | Uint8Array) =>
+  const sign = (payload: JWTPayload, key: Parameters<SignJWT['sign']>[0]) =>
     new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: real.signingJwk.kid, typ: 'JWT' }).sign(key);
 
   async function tamper(idToken: string): Promise<string> {
