@@ -92,11 +92,21 @@ describe('alicloud over Fastify', () => {
   });
 
   it('STS slow → 502 (the emulator never answers; only the timeout can end the wait)', async () => {
-    h.sts.setFault('slow');
+    const short = await createHarness({ timeoutMs: 300 });
+    const shortApp = Fastify();
+    await shortApp.register(gatehouseFastify, { gatehouse: short.gh });
+    const shortUrl = await shortApp.listen({ port: 0, host: '127.0.0.1' });
+    short.sts.setFault('slow');
     try {
-      expectSeedShape(await post(buildAlicloudLoginBody({ identityId: h.identityId, ...creds(ALICE), now: h.clock.now() })), 502);
+      const res = await request(`${shortUrl}${PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(buildAlicloudLoginBody({ identityId: short.identityId, ...creds(ALICE), now: short.clock.now() })),
+      });
+      expectSeedShape({ status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, unknown> }, 502);
     } finally {
-      h.sts.setFault(null);
+      await shortApp.close();
+      await short.close();
     }
   });
 

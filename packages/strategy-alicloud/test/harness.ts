@@ -52,7 +52,8 @@ export async function createHarness(options: AlicloudStrategyOptions = {}, emula
   const logs: string[] = [];
   const audit: AuditEvent[] = [];
   const gh = createGatehouse({
-    strategies: [alicloudStrategy({ stsEndpoints: { global: sts.url }, timeoutMs: 400, ...options })],
+    // A generous timeout: shared CI machines are slow. Timeout tests build their own harness with a short one.
+    strategies: [alicloudStrategy({ stsEndpoints: { global: sts.url }, timeoutMs: 15_000, ...options })],
     clock,
     logger: capturingLogger(logs),
     audit: (e) => void audit.push(e),

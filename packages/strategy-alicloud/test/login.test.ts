@@ -161,7 +161,6 @@ describe('alicloud login: refusals', () => {
 describe('alicloud login: STS failures → 502 within the timeout', () => {
   const cases: [string, () => void, string][] = [
     ['STS answering 500', () => h.sts.setFault('500'), 'sts_server_error'],
-    ['STS hanging past the timeout', () => h.sts.setFault('slow'), 'sts_timeout'],
     ['STS answering garbage', () => h.sts.setFault('garbage'), 'sts_garbage'],
     ['STS answering JSON without an Arn', () => h.sts.setFault('garbage', { body: '{"RequestId":"X","AccountId":"1234567890123456"}' }), 'sts_response_invalid'],
     ['STS answering an Arn of another account than AccountId', () => h.sts.setFault('garbage', { body: `{"Arn":"${ALICE.arn}","AccountId":"6543210987654321","IdentityType":"RAMUser"}` }), 'sts_response_invalid'],
@@ -177,6 +176,18 @@ describe('alicloud login: STS failures → 502 within the timeout', () => {
       expect(lastAudit(h).reasonCode).toBe(reason);
     } finally {
       h.sts.setFault(null);
+    }
+  });
+
+  it('STS hanging past the timeout → 502 sts_timeout (the emulator never answers; only the timeout ends the wait)', async () => {
+    const short = await createHarness({ timeoutMs: 300 });
+    short.sts.setFault('slow');
+    try {
+      const res = await short.login(short.body(ALICE));
+      expect(expectSeedError(res, 502).error).toBe('BadGateway');
+      expect(lastAudit(short).reasonCode).toBe('sts_timeout');
+    } finally {
+      await short.close();
     }
   });
 
