@@ -42,7 +42,10 @@ const common = {
 export const oidcIdpSchema = z.strictObject({
   type: z.literal('oidc'),
   /** Issuer identifier; discovery reads `<issuer>/.well-known/openid-configuration`. */
-  issuer: urlText,
+  issuer: urlText.refine((v) => !v.includes('/.well-known/'), {
+    // openid-client skips the issuer check when handed a discovery URL instead of an issuer.
+    message: 'must be the issuer identifier, not its discovery document URL',
+  }),
   ...common,
   /** Seconds the discovered metadata is reused before it is fetched again. */
   discoveryTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(3600),
@@ -99,7 +102,7 @@ export const strategyOptionsSchema = z.strictObject({
       tempTokenTtlSeconds: z.number().int().min(30).max(300).default(300),
       /** Wrong codes per temp token before it is dead. */
       maxAttemptsPerTempToken: z.number().int().min(1).max(10).default(5),
-      /** Wrong codes per user (across temp tokens and enrolment calls) per window before 429. */
+      /** Code attempts per user (across temp tokens and enrolment calls) per window before 429; a success clears them. */
       maxFailuresPerUser: z.number().int().min(1).max(1000).default(10),
       failureWindowMs: z.number().int().min(1000).default(15 * 60_000),
       /** How long a started enrolment may be confirmed. */

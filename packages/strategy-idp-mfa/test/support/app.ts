@@ -55,12 +55,13 @@ export function parseSetCookie(lines: string[]): Map<string, ParsedCookie> {
 
 export async function startApp(
   options: IdpMfaOptionsInput = {},
-  extra: { clock?: ManualClock; gatehouse?: Partial<GatehouseOptions> } = {},
+  extra: { clock?: ManualClock; gatehouse?: Partial<GatehouseOptions>; https?: { key: string; cert: string } } = {},
 ): Promise<TestApp> {
   const clock = extra.clock ?? new ManualClock(Date.now());
   const strategy = idpMfaStrategy({ password: { params: TEST_ARGON2 }, ...options });
   const gatehouse = createGatehouse({ strategies: [strategy], clock, ...extra.gatehouse });
-  const app: FastifyInstance = Fastify();
+  // An https server when asked (real TLS on loopback); the adapter reports the protocol to the core.
+  const app = (extra.https ? Fastify({ https: extra.https }) : Fastify()) as unknown as FastifyInstance;
   await app.register(gatehouseFastify, { gatehouse });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
