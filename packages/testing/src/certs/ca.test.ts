@@ -93,6 +93,15 @@ describe('certificate contents', () => {
     expect(forged.x509.checkIssued(impostor.x509)).toBe(true);
   });
 
+  it('reuses a key pair when asked (same key, new certificate)', async () => {
+    const ca = await createCa({ commonName: 'Root' });
+    const first = await ca.issueIntermediate({ commonName: 'Loop' });
+    const second = await ca.issueIntermediate({ commonName: 'Loop', keys: first });
+    expect(second.serial).not.toBe(first.serial);
+    expect(second.publicKey.export({ type: 'spki', format: 'der' })).toEqual(first.publicKey.export({ type: 'spki', format: 'der' }));
+    expect(second.x509.checkPrivateKey(first.privateKey)).toBe(true);
+  });
+
   it('builds chains: chainPem is the cert plus intermediates, never the root', async () => {
     const root = await createCa({ commonName: 'Root', keyType: 'rsa' });
     const i1 = await root.issueIntermediate({ commonName: 'I1', pathLen: 1 });

@@ -23,6 +23,8 @@ interface CommonOptions {
   readonly notAfter?: Date;
   /** Hex; default 16 random bytes. */
   readonly serial?: string;
+  /** Reuse an existing key pair (e.g. another certificate's) instead of generating one; `keyType` is then ignored. */
+  readonly keys?: { readonly privateKey: KeyObject; readonly publicKey: KeyObject };
 }
 
 export interface CaOptions extends CommonOptions {
@@ -83,6 +85,13 @@ interface Parent {
   readonly chainAbove: string;
 }
 
+async function keysFor(options: CommonOptions): Promise<KeyPair> {
+  if (!options.keys) return generateKeys(options.keyType ?? 'ec');
+  const type = options.keys.publicKey.asymmetricKeyType;
+  if (type !== 'rsa' && type !== 'ec' && type !== 'ed25519') throw new Error(`unsupported key type: ${String(type)}`);
+  return { keyType: type, privateKey: options.keys.privateKey, publicKey: options.keys.publicKey };
+}
+
 function windowOf(options: CommonOptions, defaultDays: number): { notBefore: Date; notAfter: Date } {
   const notBefore = options.notBefore ?? new Date(Date.now() - DAY);
   const notAfter = options.notAfter ?? new Date(Math.max(notBefore.getTime(), Date.now()) + defaultDays * DAY);
@@ -107,7 +116,7 @@ function issued(options: CommonOptions, keys: KeyPair, der: Buffer, chainAbove: 
 }
 
 async function makeCa(options: CaOptions, parent: Parent | undefined): Promise<CertificateAuthority> {
-  const keys = await generateKeys(options.keyType ?? 'ec');
+  const keys = await keysFor(options);
   const { notBefore, notAfter } = windowOf(options, 3650);
   const { der, subjectName } = buildCertificate({
     subject: options,
@@ -146,8 +155,8 @@ async function makeCa(options: CaOptions, parent: Parent | undefined): Promise<C
 }
 
 async function makeLeaf(options: LeafOptions, parent: Parent): Promise<IssuedCertificate> {
-  const keyType = options.keyType ?? 'ec';
-  const keys = await generateKeys(keyType);
+  const keys = await keysFor(options);
+  const keyType = keys.keyType;
   const { notBefore, notAfter } = windowOf(options, 365);
   const defaultKeyUsage: KeyUsageName[] = keyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
   const { der } = buildCertificate({
