@@ -1,3 +1,4 @@
 export * from './verify.js';
 export * from './alicloud.js';
 export * from './oci.js';
+export * from './tls.js';

@@ -1,0 +1,88 @@
+/** Logs in to a Gatehouse (or Infisical-compatible) server with a client certificate, over mutual TLS. */
+import { Agent, fetch, type Dispatcher } from 'undici';
+
+export const TLS_CERT_LOGIN_ROUTE = '/api/v1/auth/tls-cert-auth/login';
+
+export interface TlsCertLoginOptions {
+  /** The Gatehouse server, `https://…` (Infisical Cloud serves this route on port 8443, behind its ALB). */
+  baseUrl: string | URL;
+  identityId: string;
+  /** The client certificate, PEM; append the intermediates after the leaf so the server can build the path. */
+  certPem: string;
+  /** The client certificate's private key, PEM. */
+  keyPem: string;
+  /** CA(s) that signed the *server's* certificate, PEM; omitted: the system/Node default roots. */
+  caPem?: string;
+  organizationSlug?: string;
+  /** Server name for SNI and certificate checks when `baseUrl` names an IP or another host. */
+  servername?: string;
+  signal?: AbortSignal;
+  /** Whole-exchange timeout, ms (default 15000). */
+  timeoutMs?: number;
+}
+
+export interface TlsCertLoginResult {
+  accessToken: string;
+  expiresIn: number;
+  accessTokenMaxTTL: number;
+  tokenType: 'Bearer';
+}
+
+/** A refused login: `status` and the server's error body (Infisical shape: `{reqId, statusCode, message, error}`). */
+export class TlsCertLoginError extends Error {
+  override readonly name = 'TlsCertLoginError';
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    const message =
+      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+        ? (body as { message: string }).message.slice(0, 200)
+        : `HTTP ${status}`;
+    super(`TLS certificate login failed (${status}): ${message}`);
+  }
+}
+
+/** An undici Agent that presents the client certificate on every connection (reuse it for further calls). */
+export function createMtlsAgent(options: Pick<TlsCertLoginOptions, 'certPem' | 'keyPem' | 'caPem' | 'servername'>): Agent {
+  return new Agent({
+    connect: {
+      cert: options.certPem,
+      key: options.keyPem,
+      ...(options.caPem !== undefined ? { ca: options.caPem } : {}),
+      ...(options.servername !== undefined ? { servername: options.servername } : {}),
+    },
+  });
+}
+
+export async function loginWithTlsCert(options: TlsCertLoginOptions): Promise<TlsCertLoginResult> {
+  const url = new URL(TLS_CERT_LOGIN_ROUTE, options.baseUrl);
+  if (url.protocol !== 'https:') throw new TypeError('loginWithTlsCert needs an https:// baseUrl: the certificate travels in the TLS handshake');
+  const agent = createMtlsAgent(options);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
+  try {
+    const body: Record<string, string> = { identityId: options.identityId };
+    if (options.organizationSlug !== undefined) body.organizationSlug = options.organizationSlug;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      redirect: 'error',
+      dispatcher: agent as Dispatcher,
+      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!res.ok) throw new TlsCertLoginError(res.status, parsed);
+    const result = parsed as Partial<TlsCertLoginResult> | undefined;
+    if (typeof result?.accessToken !== 'string' || result.tokenType !== 'Bearer') throw new TlsCertLoginError(res.status, parsed);
+    return result as TlsCertLoginResult;
+  } finally {
+    await agent.close();
+  }
+}
