@@ -29,6 +29,22 @@ import type {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/**
+ * Identities and methods are read on every login: store them as deep-frozen copies and hand those out, so reads
+ * cost nothing and a caller can't mutate the store through what it was given.
+ */
+function frozen<T>(v: T): T {
+  const copy = structuredClone(v);
+  const freeze = (o: unknown) => {
+    if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+      Object.freeze(o);
+      for (const child of Object.values(o)) freeze(child);
+    }
+  };
+  freeze(copy);
+  return copy;
+}
+
 /** Deletes the entries `expired` picks; returns how many. */
 function purge<K, V>(map: Map<K, V>, expired: (v: V) => boolean): number {
   let n = 0;
@@ -48,16 +64,15 @@ export class MemoryIdentityStore implements IdentityStore {
   async create(input: { id?: string; name: string; organizationSlug?: string | null }, now: Date): Promise<Identity> {
     const id = input.id ?? randomUUID();
     if (this.#identities.has(id)) throw new AuthError({ kind: 'bad_request', reasonCode: 'identity_exists', message: 'Identity already exists', fields: ['id'] });
-    const identity: Identity = { id, name: input.name, organizationSlug: input.organizationSlug ?? null, createdAt: now };
+    const identity = frozen<Identity>({ id, name: input.name, organizationSlug: input.organizationSlug ?? null, createdAt: now });
     this.#identities.set(id, identity);
-    return clone(identity);
+    return identity;
   }
   async get(id: string) {
-    const i = this.#identities.get(id);
-    return i ? clone(i) : null;
+    return this.#identities.get(id) ?? null;
   }
   async list() {
-    return [...this.#identities.values()].map(clone);
+    return [...this.#identities.values()];
   }
   async delete(id: string) {
     for (const key of this.#methods.keys()) if (key.startsWith(`${id}\u0000`)) this.#methods.delete(key);
@@ -67,16 +82,15 @@ export class MemoryIdentityStore implements IdentityStore {
     if (!this.#identities.has(input.identityId)) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
     const key = `${input.identityId}\u0000${input.method}`;
     const prev = this.#methods.get(key);
-    const m: IdentityMethod = { ...clone(input), createdAt: prev?.createdAt ?? now, updatedAt: now };
+    const m = frozen<IdentityMethod>({ ...input, createdAt: prev?.createdAt ?? now, updatedAt: now });
     this.#methods.set(key, m);
-    return clone(m);
+    return m;
   }
   async getMethod(identityId: string, method: string) {
-    const m = this.#methods.get(`${identityId}\u0000${method}`);
-    return m ? clone(m) : null;
+    return this.#methods.get(`${identityId}\u0000${method}`) ?? null;
   }
   async listMethods(identityId: string) {
-    return [...this.#methods.values()].filter((m) => m.identityId === identityId).map(clone);
+    return [...this.#methods.values()].filter((m) => m.identityId === identityId);
   }
   async removeMethod(identityId: string, method: string) {
     return this.#methods.delete(`${identityId}\u0000${method}`);

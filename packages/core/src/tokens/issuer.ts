@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+import { signCompactJws } from './jws-sign.js';
 import { decodeCompactJws, verifyJwsSignature } from './jws-verify.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
 import type { Subject } from '../contract/strategy.js';
 import { KeyManager } from './keys.js';
-import { DEFAULT_TOKEN_SETTINGS, ipAllowed, tokenSettingsSchema, type TokenSettings } from './settings.js';
+import { ipAllowed, resolveTokenSettings, type TokenSettings } from './settings.js';
 
 export interface IssuerOptions {
   /** `iss` of every token; use your server's public URL. */
@@ -114,7 +115,7 @@ export class TokenIssuer {
     settings?: Partial<TokenSettings>;
     clientIp: string;
   }): Promise<IssuedToken> {
-    const settings = tokenSettingsSchema.parse({ ...DEFAULT_TOKEN_SETTINGS, ...stripUndefined(input.settings ?? {}) });
+    const settings = resolveTokenSettings(input.settings);
     if (!ipAllowed(input.clientIp, settings.accessTokenTrustedIps)) {
       throw new AuthError({ kind: 'forbidden', reasonCode: 'ip_not_trusted', message: 'Access denied: IP address not allowed' });
     }
@@ -253,21 +254,20 @@ export class TokenIssuer {
     const extra: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(subject.claims ?? {})) if (!RESERVED_CLAIMS.has(k)) extra[k] = v;
     const allowsAll = trustedIps.length === 0 || (trustedIps.includes('0.0.0.0/0') && trustedIps.includes('::/0'));
-    const token = await new SignJWT({
+    const iat = Math.floor(now.getTime() / 1000);
+    const token = signCompactJws(alg, key, { kid, typ: TOKEN_TYPE }, {
       ...extra,
       sub_type: subject.type,
       auth_method: authMethod,
       ...(allowsAll ? {} : { trusted_ips: trustedIps }),
-    })
-      .setProtectedHeader({ alg, kid, typ: TOKEN_TYPE })
-      .setIssuer(this.options.issuer)
-      .setAudience(this.options.audience)
-      .setSubject(subject.id)
-      .setJti(jti)
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setNotBefore(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .sign(key);
+      iss: this.options.issuer,
+      aud: this.options.audience,
+      sub: subject.id,
+      jti,
+      iat,
+      nbf: iat,
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    });
     return { token, kid };
   }
 
@@ -315,6 +315,3 @@ function isNumericDate(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

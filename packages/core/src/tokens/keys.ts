@@ -1,5 +1,5 @@
-import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Clock } from '../runtime/clock.js';
 import type { KeyStore, SigningAlgorithm, StoredKey } from '../stores/ports.js';
 import type { JsonWebKey as NodeJwk } from 'node:crypto';
@@ -16,10 +16,9 @@ export interface KeyManagerOptions {
 
 interface LoadedKey {
   stored: StoredKey;
-  publicKey: CryptoKey;
-  /** node:crypto form of the public key, for the synchronous verification fast path. */
-  publicKeyObject: KeyObject;
-  privateKey: CryptoKey | null;
+  publicKey: KeyObject;
+  /** Present while the key may still sign (not retired). */
+  privateKey: KeyObject | null;
 }
 
 /**
@@ -39,7 +38,7 @@ export class KeyManager {
   ) {}
 
   /** The key new tokens are signed with, creating or rotating it when needed. */
-  async signingKey(): Promise<{ kid: string; alg: SigningAlgorithm; key: CryptoKey }> {
+  async signingKey(): Promise<{ kid: string; alg: SigningAlgorithm; key: KeyObject }> {
     if (this.#loadedAt === -Infinity) await this.reload();
     let current = this.#current();
     const now = this.clock.now().getTime();
@@ -93,7 +92,7 @@ export class KeyManager {
   cachedVerificationKey(kid: unknown, alg: string): KeyObject | undefined {
     if (typeof kid !== 'string') return undefined;
     const k = this.#keys.get(kid);
-    return k && k.stored.alg === alg && this.#live(k.stored) ? k.publicKeyObject : undefined;
+    return k && k.stored.alg === alg && this.#live(k.stored) ? k.publicKey : undefined;
   }
 
   /** Public key for `kid`, or null when unknown, expired, or of another algorithm than the token claims. */
@@ -106,7 +105,7 @@ export class KeyManager {
       k = this.#keys.get(kid);
     }
     if (!k || k.stored.alg !== alg || !this.#live(k.stored)) return null;
-    return k.publicKeyObject;
+    return k.publicKey;
   }
 
   /** The JWKS document: every key that can still verify. */
@@ -134,10 +133,9 @@ export class KeyManager {
           next.set(s.kid, { ...existing, stored: s });
           continue;
         }
-        const publicKey = (await importJWK(s.publicJwk as JWK, s.alg)) as CryptoKey;
-        const privateKey = s.retiredAt === null ? ((await importJWK(s.privateJwk as JWK, s.alg)) as CryptoKey) : null;
-        const publicKeyObject = createPublicKey({ key: s.publicJwk as NodeJwk, format: 'jwk' });
-        next.set(s.kid, { stored: s, publicKey, publicKeyObject, privateKey });
+        const publicKey = createPublicKey({ key: s.publicJwk as NodeJwk, format: 'jwk' });
+        const privateKey = s.retiredAt === null ? createPrivateKey({ key: s.privateJwk as NodeJwk, format: 'jwk' }) : null;
+        next.set(s.kid, { stored: s, publicKey, privateKey });
       }
       this.#keys = next;
       this.#loadedAt = this.#now();

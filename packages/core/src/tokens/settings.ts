@@ -54,15 +54,62 @@ export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null 
   }
 }
 
+/** Parsed CIDRs, by their text: rules are few and reused on every login and use (bounded anyway). */
+const cidrCache = new Map<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | null>();
+const CIDR_CACHE_MAX = 4096;
+
+function cachedCidr(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+  let parsed = cidrCache.get(cidr);
+  if (parsed === undefined) {
+    try {
+      const [range, bits] = parseCidr(cidr);
+      // An IPv4-mapped IPv6 rule (::ffff:10.0.0.0/104) matches the IPv4 addresses it maps.
+      parsed = range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96
+        ? [(range as ipaddr.IPv6).toIPv4Address(), bits - 96]
+        : [range, bits];
+    } catch {
+      parsed = null;
+    }
+    if (cidrCache.size >= CIDR_CACHE_MAX) cidrCache.clear();
+    cidrCache.set(cidr, parsed);
+  }
+  return parsed;
+}
+
 /** True when `address` falls inside one of `cidrs`. An unparsable address matches nothing. */
 export function ipAllowed(address: string, cidrs: readonly string[]): boolean {
   const addr = parseAddress(address);
   if (!addr) return false;
   for (const cidr of cidrs) {
-    const [range, bits] = parseCidr(cidr);
-    const candidate = range.kind() === 'ipv4' ? parseAddress(range.toString()) : range;
-    if (!candidate || candidate.kind() !== addr.kind()) continue;
-    if (addr.match([candidate, bits] as [typeof addr, number])) return true;
+    const rule = cachedCidr(cidr);
+    if (!rule || rule[0].kind() !== addr.kind()) continue;
+    if (rule[1] === 0 || addr.match(rule as [typeof addr, number])) return true;
   }
   return false;
+}
+
+/**
+ * Token settings for one issue: defaults overlaid with the given ones. Settings from an identity method were
+ * validated when written (GatehouseAdmin), so this only re-checks the invariants cheaply instead of re-parsing.
+ */
+export function resolveTokenSettings(given: Partial<TokenSettings> | undefined): TokenSettings {
+  const s: TokenSettings = { ...DEFAULT_TOKEN_SETTINGS };
+  if (given) {
+    for (const key of Object.keys(s) as (keyof TokenSettings)[]) {
+      if (given[key] !== undefined) (s as Record<string, unknown>)[key] = given[key];
+    }
+  }
+  const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 315_360_000;
+  if (
+    !positive(s.accessTokenTTL) ||
+    !positive(s.accessTokenMaxTTL) ||
+    s.accessTokenMaxTTL < s.accessTokenTTL ||
+    !Number.isInteger(s.accessTokenNumUsesLimit) ||
+    s.accessTokenNumUsesLimit < 0 ||
+    !Array.isArray(s.accessTokenTrustedIps)
+  ) {
+    // Fall back to the schema for a precise error (only reachable from a strategy passing bad settings).
+    return tokenSettingsSchema.parse(s);
+  }
+  return s;
 }

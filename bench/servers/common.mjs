@@ -1,0 +1,47 @@
+// Shared by the throughput servers: one identity with an API key, and the hand-written "same cryptography"
+// login (SHA-256 + constant-time compare + EdDSA-signed JWT + a session record) the adapters are compared to.
+import { createHash, generateKeyPairSync, randomBytes, sign, timingSafeEqual } from 'node:crypto';
+import { createGatehouse } from '@gatehouse/core';
+import { apiKeyStrategy, hashApiKey } from '@gatehouse/example-custom-strategy';
+
+export const API_KEY = `ghk_${'A'.repeat(43)}`;
+export const IDENTITY_ID = '00000000-0000-4000-8000-000000000001';
+
+export async function benchGatehouse() {
+  const gatehouse = createGatehouse({ strategies: [apiKeyStrategy()], tokenRoutes: true });
+  await gatehouse.admin.createIdentity({ id: IDENTITY_ID, name: 'bench' });
+  await gatehouse.admin.attachMethod(IDENTITY_ID, 'api-key', { keyHash: hashApiKey(API_KEY) });
+  return gatehouse;
+}
+
+const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+/**
+ * The baseline: what a careful hand-written handler does for the same login, without Gatehouse — and written
+ * for speed (node:crypto Ed25519 directly, no JWT library), so the comparison flatters nobody.
+ */
+export async function bareLogin() {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const stored = Buffer.from(hashApiKey(API_KEY), 'hex');
+  const sessions = new Map();
+  return async function login(body) {
+    if (!body || typeof body.identityId !== 'string' || typeof body.apiKey !== 'string' || body.identityId !== IDENTITY_ID) {
+      return { status: 401, body: { message: 'Invalid API key' } };
+    }
+    const given = createHash('sha256').update(body.apiKey).digest();
+    if (!timingSafeEqual(given, stored)) return { status: 401, body: { message: 'Invalid API key' } };
+    const jti = randomBytes(16).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    sessions.set(jti, { uses: 0, exp: now + 2_592_000 });
+    if (sessions.size > 100_000) sessions.clear();
+    const input = `${b64({ alg: 'EdDSA', kid: 'k1', typ: 'at+jwt' })}.${b64({
+      sub_type: 'identity', auth_method: 'api-key', iss: 'gatehouse', aud: 'gatehouse', sub: IDENTITY_ID, jti, iat: now, nbf: now, exp: now + 2_592_000,
+    })}`;
+    const accessToken = `${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`;
+    return { status: 200, body: { accessToken, expiresIn: 2_592_000, accessTokenMaxTTL: 2_592_000, tokenType: 'Bearer' } };
+  };
+}
+
+export function ready(port) {
+  process.send?.({ port });
+}
