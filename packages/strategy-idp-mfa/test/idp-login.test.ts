@@ -28,6 +28,8 @@ beforeAll(async () => {
     erin: { sub: 'erin', email: 'erin@example.com', email_verified: true, name: 'Erin' },
     mallory: { sub: 'mallory', email: 'victim@example.com', email_verified: false, name: 'Mallory' },
     nomail: { sub: 'nomail', name: 'No Mail' },
+    frank: { sub: 'frank', email: 'frank@example.com', email_verified: true },
+    weird: { sub: 'weird', email: 'not an email', email_verified: true },
   });
   tamper = await startTamperIdp(idp);
   liar = await startTamperIdp(idp);
@@ -106,6 +108,14 @@ describe('OIDC', () => {
   it('an IdP account without email cannot log in (nothing to match)', async () => {
     expectConnectError(await oidc('corp-jit', await idp.authorizationCode('nomail')), 'unauthenticated', 401);
     expect(lastReason()).toBe('idp_email_missing');
+  });
+
+  it('JIT refuses (401, not 400/500) when the email is taken as a username by another account, or is not an email', async () => {
+    await app.gatehouse.stores.users.create({ username: 'frank@example.com', email: 'someone-else@example.com', displayName: 'F' }, app.clock.now());
+    expectConnectError(await oidc('corp-jit', await idp.authorizationCode('frank')), 'unauthenticated', 401);
+    expect(lastReason()).toBe('idp_jit_conflict');
+    expectConnectError(await oidc('corp-jit', await idp.authorizationCode('weird')), 'unauthenticated', 401);
+    expect(lastReason()).toBe('idp_email_invalid');
   });
 
   it('an authorization code works once (the IdP refuses the replay: invalid_grant → 401)', async () => {

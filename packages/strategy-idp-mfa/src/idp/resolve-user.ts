@@ -9,6 +9,9 @@ import type { IdpConfig } from '../options.js';
 import { assertUserMayLogIn } from '../login/user-checks.js';
 import type { IdpIdentity } from './identity.js';
 
+/** Loose on purpose (IdPs own their address formats): one `@`, no whitespace or control characters. */
+const PLAUSIBLE_EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u;
+
 const refused = (reasonCode: string, message = 'The identity provider account cannot log in here') =>
   new AuthError({ kind: 'unauthenticated', reasonCode, message });
 
@@ -22,6 +25,7 @@ export async function resolveIdpUser(ctx: StrategyContext, idpId: string, idp: I
   if (!identity.email) throw refused('idp_email_missing', 'The identity provider did not return an email');
   if (identity.emailVerified === false) throw refused('idp_email_unverified');
   const email = normaliseEmail(identity.email);
+  if (!PLAUSIBLE_EMAIL.test(email)) throw refused('idp_email_invalid', 'The identity provider returned an invalid email');
   let user = await users.getByEmail(email);
   if (!user) {
     if (!idp.jit) throw refused('idp_user_unknown');
@@ -44,9 +48,10 @@ async function createJitUser(ctx: StrategyContext, idpId: string, email: string,
       ctx.clock.now(),
     );
   } catch (err) {
-    // A concurrent first login created it a moment ago.
-    const existing = err instanceof AuthError ? await ctx.stores.users.getByEmail(email) : null;
+    if (!(err instanceof AuthError)) throw err;
+    // A concurrent first login created it a moment ago; otherwise the username is taken by someone else.
+    const existing = await ctx.stores.users.getByEmail(email);
     if (existing) return existing;
-    throw err;
+    throw refused('idp_jit_conflict');
   }
 }
