@@ -3,9 +3,9 @@
  * express.json() result), the core validates, limits, issues and renders.
  */
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
-import { guardFrom, type BodyError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
+import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, pathOf, respond, routeMatcher, toGatehouseRequest,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, writeNodeResponse,
 } from '@gatehouse/core/node';
 
@@ -26,17 +26,6 @@ export interface GatehouseExpressOptions {
   /** Path prefixes whose unknown routes get the core's 404 (default: `routePrefixes(gatehouse)`). */
   routePrefixes?: string[];
 }
-
-/** Errors of body-parser (express.json()) by `type`, when the app parsed before Gatehouse. */
-const PARSER_ERRORS: Record<string, BodyError> = {
-  'entity.too.large': 'too_large',
-  'entity.parse.failed': 'malformed_json',
-  'entity.verify.failed': 'malformed_json',
-  'request.size.invalid': 'malformed_json',
-  'request.aborted': 'aborted',
-  'encoding.unsupported': 'unsupported_media_type',
-  'charset.unsupported': 'unsupported_media_type',
-};
 
 /** Handles Gatehouse's paths (its routes and the unknown ones under its prefixes); `next()` for the rest. */
 export function gatehouseRouter(options: GatehouseExpressOptions): Router {
@@ -61,12 +50,12 @@ export function gatehouseRouter(options: GatehouseExpressOptions): Router {
  */
 export function gatehouseErrorHandler(options: GatehouseExpressOptions): ErrorRequestHandler {
   const { gatehouse } = options;
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const matcher = routeMatcher(gatehouse, options.routePrefixes);
   return async (err: unknown, req, res, next) => {
     const path = pathOf(req.originalUrl);
     if (!matcher.answers(path) || res.headersSent) return next(err);
-    const type = (err as { type?: unknown } | null)?.type;
-    const bodyError = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
+    const bodyError = parserBodyError(err, req.headers, limit);
     const response = bodyError
       ? await respond(gatehouse, toGatehouseRequest(req, { bodyError }, { url: req.originalUrl }))
       : failureResponse(gatehouse, path, err);

@@ -5,7 +5,10 @@
 import Router from '@koa/router';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
-import { adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, respond, routeMatcher, toGatehouseRequest, toNodeResponse, type NodeResponse } from '@gatehouse/core/node';
+import {
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, parserBodyError, respond, routeMatcher, toGatehouseRequest,
+  toNodeResponse, type NodeResponse,
+} from '@gatehouse/core/node';
 
 export interface GatehouseKoaOptions {
   gatehouse: Gatehouse;
@@ -35,8 +38,9 @@ function send(ctx: Context | ParameterizedContext, response: NodeResponse): void
 /**
  * Serves Gatehouse's routes (every method: the core answers 405) with `@koa/router`. Unknown paths under
  * Gatehouse's prefixes get the core's 404 only after downstream middleware left them unanswered, so the
- * app's own routes under those prefixes still work. Mount it before a body parser, or after one: a parsed
- * JSON body is adopted, anything else is read (or refused) here.
+ * app's own routes under those prefixes still work. Mount it before your body parser (the parser then never
+ * sees Gatehouse's bodies), or after one: a parsed JSON body is adopted, anything else is read or refused
+ * here; then mount `gatehouseKoaErrors` above the parser so its refusals are rendered in the dialect.
  */
 export function gatehouseKoa(options: GatehouseKoaOptions): Middleware {
   const { gatehouse } = options;
@@ -56,6 +60,25 @@ export function gatehouseKoa(options: GatehouseKoaOptions): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body == null && matcher.answers(ctx.path)) await handle(ctx);
     });
+}
+
+/**
+ * Upstream error middleware for apps whose body parser runs before `gatehouseKoa`: the parser's refusals
+ * (413, bad JSON) and any other error on a Gatehouse path are answered in the dialect, not by Koa's text.
+ */
+export function gatehouseKoaErrors(options: GatehouseKoaOptions): Middleware {
+  const { gatehouse } = options;
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const matcher = routeMatcher(gatehouse, options.routePrefixes);
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (!matcher.answers(ctx.path) || ctx.headerSent) throw err;
+      const bodyError = parserBodyError(err, ctx.req.headers, limit);
+      send(ctx, bodyError ? await respond(gatehouse, toGatehouseRequest(ctx.req, { bodyError })) : failureResponse(gatehouse, ctx.path, err));
+    }
+  };
 }
 
 /**

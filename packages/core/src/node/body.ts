@@ -126,8 +126,17 @@ export function adoptOrReadBody(stream: BodyStream, parsed: unknown, options: Re
   const headers = options.headers ?? stream.headers ?? {};
   const type = headers['content-type'];
   if (parsed === undefined || type === undefined || !isJsonMediaType(type)) return readJsonBody(stream, options);
-  const length = contentLength(headers);
-  if (length !== undefined && length > (options.limit ?? DEFAULT_BODY_LIMIT)) return Promise.resolve({ bodyError: 'too_large' });
+  // The same header verdicts as for a body read here (encoding, declared size), and the same refusal of
+  // prototype-poisoning keys, which a plain JSON.parse let through.
+  const verdict = classifyBody(headers, options.limit ?? DEFAULT_BODY_LIMIT);
+  if (verdict !== 'read' && verdict.bodyError) return Promise.resolve(verdict);
+  if (parsed !== null && typeof parsed === 'object') {
+    try {
+      secureJson.scan(parsed as Record<string, unknown>, { protoAction: 'error', constructorAction: 'error' });
+    } catch {
+      return Promise.resolve({ bodyError: 'malformed_json' });
+    }
+  }
   return Promise.resolve({ body: parsed });
 }
 
@@ -138,3 +147,31 @@ function contentLength(headers: IncomingHttpHeaders): number | undefined {
 }
 
 function ignore() {}
+
+/** jshttp's body-error vocabulary (body-parser, raw-body, co-body: Express's and Koa's parsers). */
+const PARSER_ERROR_TYPES: Record<string, BodyError> = {
+  'entity.too.large': 'too_large',
+  'entity.parse.failed': 'malformed_json',
+  'entity.verify.failed': 'malformed_json',
+  'request.size.invalid': 'malformed_json',
+  'request.aborted': 'aborted',
+  'encoding.unsupported': 'unsupported_media_type',
+  'charset.unsupported': 'unsupported_media_type',
+};
+
+/**
+ * The body error behind an exception an app's body parser raised on a Gatehouse path, or undefined when
+ * it is something else. What Gatehouse itself would refuse the request for (encoding, media type, declared
+ * size) comes first, so the answer is the one Gatehouse gives when it reads the body.
+ */
+export function parserBodyError(err: unknown, headers: IncomingHttpHeaders, limit = DEFAULT_BODY_LIMIT): BodyError | undefined {
+  const verdict = classifyBody(headers, limit);
+  if (verdict !== 'read' && verdict.bodyError) return verdict.bodyError;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { type?: unknown; status?: unknown; statusCode?: unknown; name?: unknown };
+  if (typeof e.type === 'string' && PARSER_ERROR_TYPES[e.type]) return PARSER_ERROR_TYPES[e.type];
+  if (e.name === 'SyntaxError') return 'malformed_json'; // co-body rethrows JSON.parse's (and bourne's) error
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  if (status === 413) return 'too_large';
+  if (status === 415) return 'unsupported_media_type';
+  return undefined;
+}

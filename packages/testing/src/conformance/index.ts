@@ -1,1 +1,2 @@
 export * from './strategy.js';
+export * from './adapter.js';
