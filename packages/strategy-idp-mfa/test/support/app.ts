@@ -2,7 +2,13 @@
  * A Gatehouse with the idp-mfa strategy, mounted on Fastify through `@gatehouse/fastify` and listening on
  * 127.0.0.1:0. Tests talk to it over real HTTP.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
+import Koa from 'koa';
+import { gatehouseExpress } from '@gatehouse/express';
+import { gatehouseKoa } from '@gatehouse/koa';
 import { createGatehouse, ManualClock, type Gatehouse, type GatehouseOptions } from '@gatehouse/core';
 import { gatehouseFastify } from '@gatehouse/fastify';
 import { idpMfaStrategy, type IdpMfaOptionsInput, type IdpMfaStrategy } from '../../src/index.js';
@@ -53,17 +59,52 @@ export function parseSetCookie(lines: string[]): Map<string, ParsedCookie> {
   return cookies;
 }
 
+export type Adapter = 'fastify' | 'express' | 'koa';
+
+async function mount(adapter: Adapter, gatehouse: Gatehouse, https?: { key: string; cert: string }): Promise<{ url: string; close(): Promise<void> }> {
+  if (adapter === 'fastify') {
+    // An https server when asked (real TLS on loopback); the adapter reports the protocol to the core.
+    const app = (https ? Fastify({ https }) : Fastify()) as unknown as FastifyInstance;
+    await app.register(gatehouseFastify, { gatehouse });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    return { url, close: () => app.close() };
+  }
+  let handler: Parameters<typeof createServer>[1];
+  if (adapter === 'express') {
+    const app = express();
+    app.use(gatehouseExpress({ gatehouse }));
+    handler = app;
+  } else {
+    const app = new Koa();
+    app.use(gatehouseKoa({ gatehouse }));
+    handler = app.callback();
+  }
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 export async function startApp(
   options: IdpMfaOptionsInput = {},
-  extra: { clock?: ManualClock; gatehouse?: Partial<GatehouseOptions>; https?: { key: string; cert: string } } = {},
+  extra: {
+    clock?: ManualClock;
+    gatehouse?: Partial<GatehouseOptions>;
+    /** Fastify (default) over http or https, or Express / Koa over http. */
+    adapter?: Adapter;
+    https?: { key: string; cert: string };
+  } = {},
 ): Promise<TestApp> {
   const clock = extra.clock ?? new ManualClock(Date.now());
   const strategy = idpMfaStrategy({ password: { params: TEST_ARGON2 }, ...options });
   const gatehouse = createGatehouse({ strategies: [strategy], clock, ...extra.gatehouse });
-  // An https server when asked (real TLS on loopback); the adapter reports the protocol to the core.
-  const app = (extra.https ? Fastify({ https: extra.https }) : Fastify()) as unknown as FastifyInstance;
-  await app.register(gatehouseFastify, { gatehouse });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { url, close: closeServer } = await mount(extra.adapter ?? 'fastify', gatehouse, extra.https);
 
   const post: TestApp['post'] = async (path, body, opts = {}) => {
     const cookie = Object.entries(opts.cookies ?? {})
@@ -88,7 +129,7 @@ export async function startApp(
     loginInProcess: (body) =>
       gatehouse.handle({ method: 'POST', path: '/v1/auth/login', headers: { 'content-type': 'application/json' }, body, socketAddress: '127.0.0.1', protocol: 'http' }),
     async close() {
-      await app.close();
+      await closeServer();
       await gatehouse.close();
     },
   };
