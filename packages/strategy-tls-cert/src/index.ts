@@ -1,1 +1,10 @@
-export {};
+export { tlsCertStrategy, TLS_CERT_LOGIN_PATH } from './strategy.js';
+export type { TlsCertStrategyOptions } from './strategy.js';
+export { tlsCertConfigSchema } from './config.js';
+export type { TlsCertConfig, TlsCertConfigInput } from './config.js';
+export { tlsCertLoginSchema, tlsCertResponseSchema } from './schemas.js';
+export type { TlsCertLoginInput } from './schemas.js';
+export { REFUSALS } from './reasons.js';
+export type { RefusalReason } from './reasons.js';
+export { DEFAULT_PATH_LIMITS } from './build-path.js';
+export type { PathLimits } from './build-path.js';
