@@ -46,6 +46,7 @@ beforeAll(async () => {
         tampered: { type: 'oidc', issuer: tamper.issuer, ...client },
         liar: { type: 'oidc', issuer: liar.issuer, ...client },
         down: { type: 'oidc', issuer: 'http://127.0.0.1:9', ...client, timeoutMs: 1000 },
+        broken: { ...oauth2, tokenEndpoint: `${tamper.issuer}/nothing-here` },
       },
     },
     { gatehouse: { audit: (e) => void audit.push(e) } },
@@ -247,6 +248,10 @@ describe('IdP failures are ours, not the caller’s', () => {
   it('a discovery document naming another issuer → 503 unavailable', async () => {
     expectConnectError(await oidc('liar', 'c'), 'unavailable', 503);
     expect(lastReason()).toBe('idp_metadata_mismatch');
+  });
+
+  it('a token endpoint answering something that is not an OAuth response → 503 unavailable', async () => {
+    expectConnectError(await oauth('broken', 'c'), 'unavailable', 503);
   });
 
   it('an unreachable IdP → 503 unavailable, no detail leaked', async () => {

@@ -78,6 +78,24 @@ describe('enrolment', () => {
     expectConnectError(await app.post('/v1/auth/mfa/disable', { otpCode: '123456' }), 'unauthenticated', 401);
   });
 
+  it('refuses malformed bodies on every route with 400 invalid_argument', async () => {
+    const { auth } = await loggedIn('enrol-hostile@example.com');
+    const bad: [string, unknown][] = [
+      ['/v1/auth/mfa/enroll', { force: true }],
+      ['/v1/auth/mfa/confirm', {}],
+      ['/v1/auth/mfa/confirm', { otpCode: 123456 }],
+      ['/v1/auth/mfa/confirm', { otpCode: 'x'.repeat(65) }],
+      ['/v1/auth/mfa/recovery-codes', { otpCode: null }],
+      ['/v1/auth/mfa/disable', { otpCode: '123456', recoveryCode: 'abcde-fghjk' }],
+      ['/v1/auth/mfa/disable', []],
+    ];
+    for (const [path, body] of bad) {
+      const res = await app.post(path, body, { headers: auth });
+      expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(res.body.code).toMatch(/^(invalid_argument|failed_precondition)$/);
+    }
+  });
+
   it('works with the access-token cookie of a web login', async () => {
     const u = await addUser(app, { email: 'enrol-web@example.com' });
     const web = await app.login({ email: u.email, password: u.password, web: true });

@@ -219,6 +219,26 @@ describe('temp token refusals', () => {
   });
 });
 
+describe('hostile second-step bodies', () => {
+  const HOSTILE: unknown[] = [null, 0, 1e308, true, [], {}, { $gt: '' }, '', 'x'.repeat(100_000), '\u0000\u202e<script>', '../../etc/passwd', '１２３４５６'];
+  it('every field gets a 4xx in the bytebase dialect, never a 500, and no code is spent', async () => {
+    const u = await addUser(app, { email: 'hostile-mfa@example.com', mfa: true });
+    const mfaTempToken = await firstStep(u);
+    for (const field of ['mfaTempToken', 'otpCode', 'recoveryCode']) {
+      for (const value of HOSTILE) {
+        const body = field === 'mfaTempToken' ? { mfaTempToken: value, otpCode: '123456' } : { mfaTempToken: 'A'.repeat(43), [field]: value };
+        const res = await app.loginInProcess(body);
+        expect(res.status, `${field}=${JSON.stringify(value)?.slice(0, 30)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+      }
+    }
+    expect(await app.gatehouse.stores.users.countRecoveryCodes(u.user.id)).toBe(10);
+    // The real temp token was never touched by the hostile calls above.
+    expect((await app.login({ mfaTempToken, recoveryCode: u.recoveryCodes[0] })).status).toBe(200);
+  });
+});
+
 describe('per-user cap across temp tokens', () => {
   let capped: TestApp;
   beforeAll(async () => {
