@@ -15,8 +15,9 @@ export interface Principal {
 
 export function principalOf(verified: VerifiedToken): Principal {
   const claims: Record<string, unknown> = { ...verified.claims };
+  const own = claimsOf(claims);
   return {
-    subject: { ...verified.subject, ...(claimsOf(claims) ? { claims: claimsOf(claims) } : {}) },
+    subject: { ...verified.subject, ...(own ? { claims: own } : {}) },
     tokenId: verified.jti,
     authMethod: verified.authMethod,
     expiresAt: verified.expiresAt,

@@ -38,7 +38,7 @@ export function classifyBody(headers: IncomingHttpHeaders, limit = DEFAULT_BODY_
 
 /**
  * `application/json`, parameters allowed; a `charset` other than UTF-8 is refused (RFC 8259 §8.1).
- * Malformed headers are refused too, as body-parser does, rather than guessed at.
+ * Parsed with jshttp's content-type, as Express's own parser does, so both agree on what is JSON.
  */
 export function isJsonMediaType(header: string): boolean {
   try {
