@@ -1,1 +1,15 @@
-export {};
+export { createPostgresStores, DEFAULT_STATEMENT_TIMEOUT_MS, DEFAULT_CONNECTION_TIMEOUT_MS } from './postgres.js';
+export type { PostgresStoresOptions } from './postgres.js';
+export { createPgliteStores } from './pglite.js';
+export type { PgliteStoresOptions } from './pglite.js';
+export type { SqlStores, SqlStoresOptions } from './create-stores.js';
+export { startPurgeSchedule } from './purge-schedule.js';
+export type { PurgeScheduleOptions } from './purge-schedule.js';
+export { parseEncryptionKey } from './config/encryption-key.js';
+export type { EncryptionKeyInput } from './config/encryption-key.js';
+export { StoreConfigError } from './config/store-config-error.js';
+export { SecretDecryptionError } from './crypto/secret-box.js';
+export { SqlError } from './sql/errors.js';
+export { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
+export type { Migration, MigrationReport } from './migrations/index.js';
+export type { SqlExecutor, SqlRunner, QueryResult } from './sql/executor.js';

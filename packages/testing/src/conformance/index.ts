@@ -1,2 +1,3 @@
 export * from './strategy.js';
 export * from './adapter.js';
+export * from './store.js';

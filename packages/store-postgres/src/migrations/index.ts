@@ -1,0 +1,11 @@
+import { initial } from './0001-initial.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, oldest first. Append only. */
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** The schema version this code writes and understands. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export type { Migration } from './migration.js';
+export { migrate, type MigrationReport } from './migrate.js';

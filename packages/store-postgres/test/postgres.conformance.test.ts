@@ -1,0 +1,9 @@
+// The store conformance suite on a real PostgreSQL server (DATABASE_URL), with the concurrency proofs split
+// across two separate pg.Pools standing for two Gatehouse instances.
+import { runStoreConformance } from '@gatehouse/testing/conformance';
+import { DATABASE_URL, NO_DATABASE_URL, postgresFixture } from './support/fixtures.js';
+
+runStoreConformance('PostgreSQL (two pools)', () => postgresFixture(DATABASE_URL!), {
+  skip: DATABASE_URL ? false : NO_DATABASE_URL,
+  requirePeer: true,
+});

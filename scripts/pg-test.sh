@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests.
+#
+#   eval "$(bash scripts/pg-test.sh start)"   # prints `export DATABASE_URL=...` (only that, on stdout)
+#   bash scripts/pg-test.sh stop              # stops it and removes its files
+#
+# start installs the server binaries when none are present (Debian/Ubuntu, as root), creates an
+# unprivileged OS user when run as root (PostgreSQL refuses to run as root), initdb's a cluster under
+# .pg-test/ in the repo (gitignored), starts it on 127.0.0.1 on a free port with a random password,
+# waits until it accepts connections and creates a database. Running start twice reuses the server.
+# Progress goes to stderr. Durability is switched off: this server holds nothing worth keeping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+STATE="$ROOT/.pg-test"
+DB_NAME="gatehouse_test"
+DB_USER="gatehouse"
+OS_USER_DEFAULT="gatehouse-pg"
+
+log() { printf 'pg-test: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+find_bindir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+    printf '%s\n' "$dir"
+    return 0
+  fi
+  if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
+    dirname "$(command -v pg_ctl)"
+    return 0
+  fi
+  return 1
+}
+
+install_server() {
+  [ "$(id -u)" = 0 ] || die "PostgreSQL server binaries are missing; install them (apt-get install postgresql) or run as root"
+  command -v apt-get >/dev/null 2>&1 || die "PostgreSQL server binaries are missing and apt-get is not available"
+  log "installing PostgreSQL (apt-get)..."
+  # No default cluster: we run our own, and a container has no init system to start one anyway.
+  mkdir -p /etc/postgresql-common
+  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+    echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends postgresql >&2
+}
+
+# Runs a command as the unprivileged server user (or directly when we are not root).
+as_server_user() {
+  if [ "$(id -u)" = 0 ]; then
+    if command -v runuser >/dev/null 2>&1; then
+      runuser -u "$OS_USER" -- "$@"
+    else
+      su -s /bin/sh "$OS_USER" -c "$(printf '%q ' "$@")"
+    fi
+  else
+    "$@"
+  fi
+}
+
+ensure_os_user() {
+  if [ "$(id -u)" != 0 ]; then
+    OS_USER="$(id -un)"
+    return
+  fi
+  OS_USER="$OS_USER_DEFAULT"
+  if ! id -u "$OS_USER" >/dev/null 2>&1; then
+    log "creating OS user $OS_USER"
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$OS_USER" 2>/dev/null ||
+      adduser --system --no-create-home --disabled-login "$OS_USER" >&2
+  fi
+}
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+url_file() { printf '%s\n' "$STATE/url"; }
+
+data_dir() {
+  if [ -f "$STATE/datadir" ]; then cat "$STATE/datadir"; else printf '%s\n' "$STATE/data"; fi
+}
+
+running() {
+  [ -f "$(url_file)" ] || return 1
+  local bindir
+  bindir="$(find_bindir)" || return 1
+  ensure_os_user
+  as_server_user "$bindir/pg_ctl" status -D "$(data_dir)" >/dev/null 2>&1
+}
+
+start() {
+  if running; then
+    log "already running"
+    printf 'export DATABASE_URL=%s\n' "$(cat "$(url_file)")"
+    return 0
+  fi
+  # Leftovers of a server that is gone (machine restarted, killed): start over.
+  if [ -d "$STATE" ]; then stop_quietly; fi
+
+  local bindir
+  bindir="$(find_bindir)" || { install_server; bindir="$(find_bindir)" || die "no PostgreSQL binaries after install"; }
+  ensure_os_user
+  log "using $bindir as OS user $OS_USER"
+
+  mkdir -p "$STATE"
+  chmod 700 "$STATE"
+  # The data directory must be reachable by the server user. A repo under a private home (e.g. /root)
+  # is not, so fall back to a private temp directory and remember where it is.
+  local datadir="$STATE/data"
+  if [ "$(id -u)" = 0 ]; then
+    chown "$OS_USER" "$STATE"
+    if ! as_server_user test -x "$STATE"; then
+      datadir="$(mktemp -d /tmp/gatehouse-pg-XXXXXX)"
+      chown "$OS_USER" "$datadir"
+      chmod 700 "$datadir"
+      printf '%s\n' "$datadir" >"$STATE/datadir"
+    fi
+  fi
+
+  local password pwfile
+  password="$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')"
+  pwfile="$STATE/pwfile"
+  printf '%s\n' "$password" >"$pwfile"
+  chmod 600 "$pwfile"
+  [ "$(id -u)" = 0 ] && chown "$OS_USER" "$pwfile"
+
+  log "initdb into $datadir"
+  as_server_user "$bindir/initdb" -D "$datadir" -U "$DB_USER" --pwfile="$pwfile" \
+    --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 -N >"$STATE/initdb.log" 2>&1 ||
+    as_server_user "$bindir/initdb" -D "$datadir" -U "$DB_USER" --pwfile="$pwfile" \
+      --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C -N >"$STATE/initdb.log" 2>&1 ||
+    { cat "$STATE/initdb.log" >&2; die "initdb failed"; }
+  rm -f "$pwfile"
+
+  local attempt port
+  for attempt in 1 2 3 4 5; do
+    port="$(free_port)"
+    log "starting on 127.0.0.1:$port"
+    # No unix socket (none of the tests use one, and the default socket dir may not be writable).
+    if as_server_user "$bindir/pg_ctl" start -D "$datadir" -w -t 60 -l "$datadir/server.log" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      >&2; then
+      break
+    fi
+    log "start attempt $attempt failed"
+    tail -n 20 "$datadir/server.log" >&2 2>/dev/null || true
+    [ "$attempt" = 5 ] && { stop_quietly; die "could not start PostgreSQL"; }
+  done
+
+  local base="postgres://$DB_USER:$password@127.0.0.1:$port"
+  # Wait until it takes connections over TCP, then create the test database.
+  node -e '
+    const [, pkgDir, base, db] = process.argv;
+    const { Client } = require(require.resolve("pg", { paths: [pkgDir] }));
+    (async () => {
+      for (let i = 0; ; i++) {
+        const c = new Client({ connectionString: base + "/postgres", connectionTimeoutMillis: 2000 });
+        try {
+          await c.connect();
+          const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [db]);
+          if (!rowCount) await c.query(`CREATE DATABASE "${db}"`);
+          await c.end();
+          return;
+        } catch (err) {
+          await c.end().catch(() => {});
+          if (i >= 60) { console.error("pg-test: " + err.message); process.exit(1); }
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    })();
+  ' "$ROOT/packages/store-postgres" "$base" "$DB_NAME" || { stop_quietly; die "server did not accept connections"; }
+
+  printf '%s\n' "$base/$DB_NAME" >"$(url_file)"
+  chmod 600 "$(url_file)"
+  log "ready"
+  printf 'export DATABASE_URL=%s\n' "$base/$DB_NAME"
+}
+
+stop_quietly() {
+  local bindir datadir
+  datadir="$(data_dir)"
+  if bindir="$(find_bindir)" && [ -d "$datadir" ]; then
+    ensure_os_user
+    as_server_user "$bindir/pg_ctl" stop -D "$datadir" -m fast -w -t 30 >/dev/null 2>&1 || true
+  fi
+  if [ -f "$STATE/datadir" ]; then
+    case "$datadir" in /tmp/gatehouse-pg-*) rm -rf "$datadir" ;; esac
+  fi
+  rm -rf "$STATE"
+}
+
+stop() {
+  if [ ! -d "$STATE" ]; then
+    log "not running"
+    return 0
+  fi
+  stop_quietly
+  log "stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *)
+    echo "usage: $0 start|stop" >&2
+    exit 2
+    ;;
+esac
