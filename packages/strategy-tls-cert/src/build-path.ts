@@ -57,7 +57,8 @@ export function buildPath(input: PathInput, limits: PathLimits = DEFAULT_PATH_LI
     const key = `${childId}>${issuer.id}`;
     let verdict = signatures.get(key);
     if (verdict === undefined) {
-      if (++stats.signatureChecks > limits.maxSignatureChecks) throw new SearchExhausted();
+      if (stats.signatureChecks >= limits.maxSignatureChecks) throw new SearchExhausted();
+      stats.signatureChecks++;
       verdict = verifies(child, issuer.cert);
       signatures.set(key, verdict);
     }
@@ -70,7 +71,8 @@ export function buildPath(input: PathInput, limits: PathLimits = DEFAULT_PATH_LI
       // Both key identifiers present and different: a same-named CA with another key (an impostor, or a rollover).
       if (cert.authorityKeyId && issuer.cert.subjectKeyId && cert.authorityKeyId !== issuer.cert.subjectKeyId) continue;
       if (path.some((p) => p.id === issuer.id)) continue; // no loops
-      if (++stats.steps > limits.maxSteps) throw new SearchExhausted();
+      if (stats.steps >= limits.maxSteps) throw new SearchExhausted();
+      stats.steps++;
       if (path.length + 2 > limits.maxPathLength) {
         tooLong = true;
         continue;

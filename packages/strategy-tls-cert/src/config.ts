@@ -96,20 +96,28 @@ export interface PreparedConfig {
   allowSubjectAltNames: ((sans: readonly SubjectAltName[]) => boolean) | undefined;
 }
 
-/** LRU of prepared configs keyed by a hash of their content (stores hand back fresh objects each time). */
+/**
+ * LRU of prepared configs keyed by a hash of their content (a database store hands back a fresh object each
+ * time), fronted by a WeakMap for stores that hand back the same object (no hashing of large CRLs then).
+ */
 export class PreparedConfigCache {
   readonly #entries = new Map<string, PreparedConfig>();
+  readonly #byObject = new WeakMap<object, PreparedConfig>();
   constructor(private readonly maxEntries = 256) {}
 
   get(config: TlsCertConfig): PreparedConfig {
+    const known = this.#byObject.get(config);
+    if (known) return known;
     const key = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
     const hit = this.#entries.get(key);
     if (hit) {
       this.#entries.delete(key);
       this.#entries.set(key, hit);
+      this.#byObject.set(config, hit);
       return hit;
     }
     const prepared = prepare(config);
+    this.#byObject.set(config, prepared);
     this.#entries.set(key, prepared);
     if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
     return prepared;
