@@ -152,6 +152,31 @@ describe('OIDC', () => {
   });
 });
 
+describe('caching', () => {
+  it('discovery and the JWKS are fetched once for many logins (per IdP), the token endpoint every time', async () => {
+    const fresh = await startApp({
+      idps: { once: { type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: idp.redirectUri, jit: true, allowInsecureHttpForTesting: true } },
+    });
+    try {
+      const count = (k: string) => idp.requests.get(k) ?? 0;
+      const before = { discovery: count('GET /.well-known/openid-configuration'), jwks: count('GET /jwks'), token: count('POST /token') };
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push(await idp.authorizationCode('alice'));
+      const results = await Promise.all(codes.map((code) => fresh.login({ idpName: 'idps/once', idpContext: { oidcContext: { code } } })));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(count('GET /.well-known/openid-configuration') - before.discovery).toBe(1);
+      expect(count('GET /jwks') - before.jwks).toBe(1);
+      expect(count('POST /token') - before.token).toBe(4);
+      // A later login reuses both.
+      expect((await fresh.login({ idpName: 'idps/once', idpContext: { oidcContext: { code: await idp.authorizationCode('alice') } } })).status).toBe(200);
+      expect(count('GET /.well-known/openid-configuration') - before.discovery).toBe(1);
+      expect(count('GET /jwks') - before.jwks).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('OAuth2 (code exchange + userinfo mapping)', () => {
   it('code → token, user created just in time from the userinfo claims', async () => {
     const res = await oauth('gh', await idp.authorizationCode('dave'));

@@ -5,6 +5,9 @@
  */
 import type { ExportedJWKSCache, ServerMetadata } from 'openid-client';
 
+/** openid-client treats a JWKS cache older than 300 s as stale; hand it over only well before that. */
+const JWKS_REUSE_SECONDS = 240;
+
 export interface CachedIdpMetadata {
   metadata: ServerMetadata;
   jwks: ExportedJWKSCache | undefined;
@@ -14,6 +17,7 @@ export interface CachedIdpMetadata {
 export class IdpMetadataCache {
   readonly #entries = new Map<string, CachedIdpMetadata>();
   readonly #pending = new Map<string, Promise<CachedIdpMetadata>>();
+  readonly #pendingJwks = new Map<string, Promise<ExportedJWKSCache | undefined>>();
 
   constructor(private readonly ids: ReadonlySet<string>) {}
 
@@ -35,10 +39,31 @@ export class IdpMetadataCache {
     return pending;
   }
 
-  /** Keeps the JWKS openid-client downloaded, so the next login does not download it again. */
+  /**
+   * The cached JWKS while openid-client would still use it, else one shared download for all concurrent
+   * logins (a burst must not become a burst at the IdP). `uat` is openid-client's own cache clock (wall time,
+   * seconds): it only decides when to download again, never whether a token is valid.
+   */
+  async jwks(id: string, download: () => Promise<ExportedJWKSCache | undefined>): Promise<ExportedJWKSCache | undefined> {
+    const entry = this.#entries.get(id);
+    if (entry?.jwks && Math.floor(Date.now() / 1000) - entry.jwks.uat < JWKS_REUSE_SECONDS) return entry.jwks;
+    let pending = this.#pendingJwks.get(id);
+    if (!pending) {
+      pending = download()
+        .then((jwks) => {
+          this.saveJwks(id, jwks);
+          return jwks;
+        })
+        .finally(() => this.#pendingJwks.delete(id));
+      this.#pendingJwks.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Keeps the JWKS openid-client used (it may have refetched on an unknown `kid`) for the next login. */
   saveJwks(id: string, jwks: ExportedJWKSCache | undefined): void {
     const entry = this.#entries.get(id);
-    if (entry && jwks) entry.jwks = jwks;
+    if (entry && jwks && (!entry.jwks || jwks.uat >= entry.jwks.uat)) entry.jwks = jwks;
   }
 
   get size(): number {

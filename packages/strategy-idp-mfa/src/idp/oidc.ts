@@ -16,6 +16,7 @@ import {
   fetchUserInfo,
   getJwksCache,
   setJwksCache,
+  type ExportedJWKSCache,
   type ServerMetadata,
 } from 'openid-client';
 import { AuthError } from '@gatehouse/core';
@@ -61,16 +62,36 @@ function discoveredEndpoints(metadata: ServerMetadata): (url: URL) => boolean {
   return (url) => allowed.has(endpointKey(url));
 }
 
+/**
+ * Downloads the IdP's JWKS (through the same fence) in the form openid-client caches it. Undefined on any
+ * failure: openid-client then downloads it itself and reports the failure in its own terms.
+ */
+export async function downloadJwks(idp: OidcIdpConfig, metadata: ServerMetadata, deps: Omit<IdpCallDeps, 'signal'>): Promise<ExportedJWKSCache | undefined> {
+  const jwksUri = metadata.jwks_uri;
+  if (typeof jwksUri !== 'string') return undefined;
+  const fetcher = idpFetch({ http: deps.http, timeoutMs: idp.timeoutMs, allowed: (u) => endpointKey(u) === endpointKey(jwksUri) });
+  try {
+    const res = await fetcher(jwksUri, { method: 'GET', headers: { accept: 'application/json' }, body: undefined, redirect: 'manual' });
+    if (res.status !== 200) return undefined;
+    const jwks = (await res.json()) as { keys?: unknown };
+    if (!jwks || !Array.isArray(jwks.keys) || !jwks.keys.every((k) => k && typeof k === 'object' && !Array.isArray(k))) return undefined;
+    return { jwks: jwks as ExportedJWKSCache['jwks'], uat: Math.floor(Date.now() / 1000) };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function exchangeOidcCode(
   idp: OidcIdpConfig,
   cached: CachedIdpMetadata,
+  jwks: ExportedJWKSCache | undefined,
   code: string,
   deps: IdpCallDeps,
 ): Promise<{ identity: IdpIdentity; jwks: ReturnType<typeof getJwksCache> }> {
   const { metadata } = cached;
   const config = buildConfiguration(metadata, idp, deps, { allowed: discoveredEndpoints(metadata) });
   enableNonRepudiationChecks(config);
-  if (cached.jwks) setJwksCache(config, cached.jwks);
+  if (jwks) setJwksCache(config, jwks);
   try {
     const issuerParam = metadata.authorization_response_iss_parameter_supported ? metadata.issuer : undefined;
     const tokens = await authorizationCodeGrant(config, callbackUrl(idp.redirectUri, code, issuerParam), { idTokenExpected: true });

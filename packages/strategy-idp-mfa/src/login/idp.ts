@@ -8,7 +8,7 @@ import type { IdpConfig, OidcIdpConfig } from '../options.js';
 import type { LoginRequest } from '../schemas.js';
 import { buildConfiguration, type IdpCallDeps } from '../idp/client-config.js';
 import { IdpMetadataCache } from '../idp/metadata-cache.js';
-import { discoverOidc, exchangeOidcCode } from '../idp/oidc.js';
+import { discoverOidc, downloadJwks, exchangeOidcCode } from '../idp/oidc.js';
 import { exchangeOAuth2Code, oauth2Metadata } from '../idp/oauth2.js';
 import { resolveIdpUser } from '../idp/resolve-user.js';
 
@@ -56,7 +56,8 @@ export class IdpLogin {
 
   async #oidcIdentity(id: string, idp: OidcIdpConfig, code: string, deps: IdpCallDeps) {
     const cached = await this.#metadata(id, idp, deps);
-    const { identity, jwks } = await exchangeOidcCode(idp, cached, code, deps);
+    const known = await this.#cache.jwks(id, () => downloadJwks(idp, cached.metadata, deps));
+    const { identity, jwks } = await exchangeOidcCode(idp, cached, known, code, deps);
     this.#cache.saveJwks(id, jwks);
     return identity;
   }

@@ -23,6 +23,8 @@ export interface TestIdp {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** Requests the provider received, by `METHOD /path` (the tests' view of what Gatehouse fetched). */
+  requests: Map<string, number>;
   /** Runs the browser part of the authorization-code flow and returns the code. */
   authorizationCode(account: string, opts?: { scope?: string; clientId?: string }): Promise<string>;
   close(): Promise<void>;
@@ -35,7 +37,12 @@ export const REDIRECT_URI = 'https://app.example.test/oauth/callback';
 export async function startTestIdp(accounts: Record<string, IdpAccount>): Promise<TestIdp> {
   // The issuer URL needs the port, so the provider is created after listening and plugged in then.
   const mounted: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {};
-  const server: Server = createServer((req, res) => mounted.handler?.(req, res));
+  const requests = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const key = `${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`;
+    requests.set(key, (requests.get(key) ?? 0) + 1);
+    mounted.handler?.(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -131,6 +138,7 @@ export async function startTestIdp(accounts: Record<string, IdpAccount>): Promis
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     redirectUri: REDIRECT_URI,
+    requests,
     authorizationCode,
     close: () =>
       new Promise<void>((resolve) => {
