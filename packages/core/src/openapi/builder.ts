@@ -8,8 +8,8 @@ export interface OpenApiInfo {
   servers?: { url: string; description?: string }[];
 }
 
-/** Error statuses each route may answer with (documented per dialect). */
-const ERROR_STATUSES = [400, 401, 403, 404, 413, 422, 429, 500, 502, 503];
+/** Error statuses each route may answer with (documented per dialect); 501 is `not_configured` (e.g. ECE without an authentication backend). */
+const ERROR_STATUSES = [400, 401, 403, 404, 413, 422, 429, 500, 501, 502, 503];
 
 /** JSON Schema (2020-12, what OpenAPI 3.1 uses) of a zod schema, as seen on input or output. */
 export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
