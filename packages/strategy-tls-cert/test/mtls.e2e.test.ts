@@ -5,10 +5,12 @@
  *   URL-encoded PEM chain in a header, with 127.0.0.1 configured as the trusted proxy.
  * Every row must decide identically both ways.
  */
+import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { loginWithTlsCert, TlsCertLoginError } from '@gatehouse/client';
 import type { Gatehouse } from '@gatehouse/core';
 import { gatehouseExpress } from '@gatehouse/express';
@@ -45,10 +47,19 @@ async function listen(server: Server, scheme: 'http' | 'https') {
   };
 }
 
+/** TLS version and client-certificate key type of every handshake, to show what Ed25519 ran over. */
+const handshakes: { protocol: string | null; keyType: string | undefined }[] = [];
+
 function nodeServer(listener: RequestListener, tls?: Tls): Server {
-  return tls
-    ? createHttpsServer({ ...tls, requestCert: true, rejectUnauthorized: false, maxHeaderSize: MAX_HEADER_SIZE }, listener)
-    : createHttpServer({ maxHeaderSize: MAX_HEADER_SIZE }, listener);
+  if (!tls) return createHttpServer({ maxHeaderSize: MAX_HEADER_SIZE }, listener);
+  const server = createHttpsServer({ ...tls, requestCert: true, rejectUnauthorized: false, maxHeaderSize: MAX_HEADER_SIZE }, listener);
+  server.on('secureConnection', (socket: TLSSocket) => {
+    // Not getPeerX509Certificate(): on Node 20 a server socket then loses the presented intermediates from
+    // getPeerCertificate(true), which is what the adapters read.
+    const raw = socket.getPeerCertificate().raw;
+    handshakes.push({ protocol: socket.getProtocol(), keyType: raw ? new X509Certificate(raw).publicKey.asymmetricKeyType : undefined });
+  });
+  return server;
 }
 
 const adapters: [string, Start][] = [
@@ -144,6 +155,8 @@ describe.each(adapters)('tls-cert over %s', (_adapter, start) => {
       expect((await direct.gh.issuer.verify(token.accessToken)).subject).toEqual({ type: 'identity', id: direct.identityId });
       expect(direct.audit.at(-1)).toMatchObject({ type: 'login.succeeded', detail: { certificateSource: 'socket' } });
     }
+    // Ed25519 client certificates work in TLS 1.3 (Node's default maximum) with OpenSSL 3.
+    expect(handshakes).toContainEqual({ protocol: 'TLSv1.3', keyType: 'ed25519' });
   });
 
   it('the client surfaces a refusal as TlsCertLoginError (401, seed error shape)', async () => {
