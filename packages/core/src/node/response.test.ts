@@ -58,6 +58,26 @@ describe('respond', () => {
   });
 });
 
+describe('respond with a bad header', () => {
+  it('a header value with a line break becomes the dialect’s 500 instead of a framework crash', async () => {
+    const splitting = defineStrategy({
+      id: 'split',
+      route: { method: 'POST', path: '/api/v1/auth/split/login' },
+      dialect: 'infisical',
+      requestSchema: z.object({}),
+      responseSchema: z.object({}),
+      async authenticate() {
+        return { kind: 'reply', reply: { headers: { 'x-evil': 'a\r\nset-cookie: x=1' }, body: {} } };
+      },
+    });
+    const gatehouse = createGatehouse({ strategies: [splitting] });
+    const res = await respond(gatehouse, { method: 'POST', path: '/api/v1/auth/split/login', headers: {}, socketAddress: '127.0.0.1', protocol: 'http' });
+    expect(res.status).toBe(500);
+    expect(res.headers['x-evil']).toBeUndefined();
+    await gatehouse.close();
+  });
+});
+
 describe('failureResponse', () => {
   const gatehouse = createGatehouse({ defaultDialect: 'bytebase' });
 

@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { serialize } from 'cookie';
 import type { Cookie, GatehouseRequest, GatehouseResponse } from '../contract/http.js';
 import { dialects } from '../dialects/index.js';
@@ -34,6 +34,13 @@ export function toNodeResponse(response: GatehouseResponse): NodeResponse {
   if (body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
   else delete headers['content-type'];
   if (response.cookies.length) headers['set-cookie'] = response.cookies.map(serializeCookie);
+  // Checked here, where `respond` can still turn a bad header into the dialect's 500, rather than in
+  // the framework's writer, which would throw after the adapter handed over.
+  for (const [name, value] of Object.entries(headers)) {
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string); // also checks each entry of an array, and refuses undefined
+  }
+  if (!Number.isInteger(response.status) || response.status < 200 || response.status > 599) throw new RangeError('invalid status');
   return { status: response.status, headers, body };
 }
 
