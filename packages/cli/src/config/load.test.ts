@@ -1,0 +1,94 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliError, EXIT_USAGE } from '../errors.js';
+import { applyEnvOverrides, loadConfig, parseConfigText, resolveConfig } from './load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gh-config-'));
+const write = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+function failure(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CliError);
+    return err as CliError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('loadConfig', () => {
+  it('reads YAML and JSON, applies defaults and resolves paths against the file', () => {
+    const yaml = loadConfig(write('a.yaml', 'mode: demo\ndataDir: ./state\nserver:\n  port: 9000\n'), {});
+    expect(yaml.config.mode).toBe('demo');
+    expect(yaml.config.server).toMatchObject({ host: '127.0.0.1', port: 9000, bodyLimit: 65536 });
+    expect(yaml.dataDir).toBe(join(dir, 'state'));
+    expect(yaml.config.strategies.alicloud.enabled).toBe(true);
+    const json = loadConfig(write('b.json', JSON.stringify({ server: { tls: { port: 9443, certFile: 'c.pem', keyFile: 'k.pem' } } })), {});
+    expect(json.config.mode).toBe('production');
+    expect(json.config.server.tls).toMatchObject({ port: 9443, certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem') });
+  });
+
+  it('an empty YAML file is the all-defaults config', () => {
+    expect(loadConfig(write('empty.yaml', ''), {}).config.store.driver).toBe('pglite');
+  });
+
+  it('refuses unknown keys and wrong types, naming each path, without echoing values', () => {
+    const err = failure(() => loadConfig(write('bad.json', JSON.stringify({ serverr: {}, server: { port: 'SECRET-VALUE' }, encryptionKey: 5 })), {}));
+    expect(err.exitCode).toBe(EXIT_USAGE);
+    expect(err.message).toMatch(/server\.port/);
+    expect(err.message).toMatch(/encryptionKey/);
+    expect(err.message).toMatch(/serverr/);
+    expect(err.message).not.toContain('SECRET-VALUE');
+  });
+
+  it('says which file is missing or malformed', () => {
+    expect(failure(() => loadConfig(join(dir, 'nope.json'), {})).message).toMatch(/config file not found: .*nope\.json/);
+    expect(failure(() => loadConfig(write('broken.json', '{"mode":'), {})).message).toMatch(/not valid JSON/);
+    expect(failure(() => loadConfig(write('list.yaml', '- a\n- b\n'), {})).message).toMatch(/top level must be an object/);
+  });
+});
+
+describe('environment overrides', () => {
+  it('ports, data folder, secrets; DATABASE_URL selects postgres', () => {
+    const raw = applyEnvOverrides(
+      { server: { tls: { port: 1 } } },
+      { GATEHOUSE_PORT: '0', GATEHOUSE_TLS_PORT: '0', GATEHOUSE_DATA_DIR: '/var/lib/gh', GATEHOUSE_ENCRYPTION_KEY: 'k', DATABASE_URL: 'postgres://u:p@db/gh' },
+    );
+    expect(raw).toMatchObject({ server: { port: 0, tls: { port: 0 } }, dataDir: '/var/lib/gh', encryptionKey: 'k', store: { driver: 'postgres', url: 'postgres://u:p@db/gh' } });
+  });
+
+  it('a TLS port does not switch on a listener the file does not configure', () => {
+    expect(applyEnvOverrides({}, { GATEHOUSE_TLS_PORT: '8443' })).toEqual({});
+  });
+
+  it('IdP client secrets come from GATEHOUSE_IDP_<ID>_CLIENT_SECRET', () => {
+    const raw = applyEnvOverrides({ strategies: { idpMfa: { idps: { 'corp-sso': { type: 'oidc' } } } } }, { GATEHOUSE_IDP_CORP_SSO_CLIENT_SECRET: 's3cret' });
+    expect(raw).toMatchObject({ strategies: { idpMfa: { idps: { 'corp-sso': { clientSecret: 's3cret' } } } } });
+  });
+
+  it('a malformed port is refused by name', () => {
+    expect(failure(() => applyEnvOverrides({}, { GATEHOUSE_PORT: 'eighty' })).message).toMatch(/GATEHOUSE_PORT: must be a port number/);
+  });
+
+  it('no environment variable can switch demo mode on', () => {
+    const raw = applyEnvOverrides({}, { GATEHOUSE_MODE: 'demo', MODE: 'demo', GATEHOUSE_DEMO: '1' });
+    expect(resolveConfig(raw, dir).config.mode).toBe('production');
+  });
+
+  it('postgres without a connection string is refused', () => {
+    expect(failure(() => resolveConfig({ store: { driver: 'postgres' } }, dir)).message).toMatch(/no connection string/);
+  });
+});
+
+describe('parseConfigText', () => {
+  it('YAML alias bombs are refused', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    expect(failure(() => parseConfigText(bomb, 'bomb.yaml')).message).toMatch(/not valid YAML/);
+  });
+});

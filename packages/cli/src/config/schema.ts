@@ -1,0 +1,197 @@
+/**
+ * The server configuration: one file (JSON or YAML), validated here. Every key has a description; the
+ * configuration reference (docs/configuration.md) is generated from this schema, so the two cannot drift.
+ */
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = (max: number) => z.number().int().positive().max(max);
+
+const tlsListenerSchema = z
+  .strictObject({
+    host: z.string().min(1).optional().describe('Address of the HTTPS listener. Default: `server.host`.'),
+    port: port.default(8443).describe('Port of the HTTPS listener (0 picks a free port).'),
+    certFile: z.string().min(1).optional().describe('PEM server certificate (chain). Required outside demo mode; demo mode makes one.'),
+    keyFile: z.string().min(1).optional().describe('PEM private key of the server certificate. Required outside demo mode.'),
+  })
+  .describe(
+    'An HTTPS listener that asks every client for a certificate (`requestCert`, never rejecting: the tls-cert strategy validates the chain itself). All routes are served on it; the tls-cert login needs it.',
+  );
+
+const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1').describe('Address of the HTTP listener. Env: `GATEHOUSE_HOST`.'),
+    port: port.default(8080).describe('Port of the HTTP listener (0 picks a free port). Env: `GATEHOUSE_PORT`.'),
+    publicUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('The URL clients use to reach this server (OpenAPI `servers`, token `iss` default). Default: the HTTP listener\'s URL. Env: `GATEHOUSE_PUBLIC_URL`.'),
+    trustProxy: z
+      .union([z.boolean(), z.array(z.string().min(1)).max(64)])
+      .default(false)
+      .describe('Honour `X-Forwarded-For` from these proxy addresses/CIDRs (`true`: from any peer; only behind a proxy you control).'),
+    bodyLimit: positiveInt(10 * 1024 * 1024).default(64 * 1024).describe('Largest request body accepted, bytes.'),
+    shutdownTimeoutMs: positiveInt(10 * 60_000)
+      .default(10_000)
+      .describe('On SIGINT/SIGTERM, how long in-flight requests may take to finish before connections are cut.'),
+    tls: tlsListenerSchema.optional(),
+  })
+  .describe('Listeners.');
+
+const storeSchema = z
+  .strictObject({
+    driver: z
+      .enum(['pglite', 'postgres', 'memory'])
+      .default('pglite')
+      .describe('`pglite`: embedded PostgreSQL in `<dataDir>/pglite` (one process). `postgres`: a PostgreSQL server (`url`). `memory`: nothing persisted (tests only). Setting `DATABASE_URL` selects `postgres`.'),
+    url: z.string().min(1).optional().describe('PostgreSQL connection string, for `driver: postgres`. Env: `DATABASE_URL` (preferred: it is a secret).'),
+  })
+  .describe('Where identities, users, tokens, nonces and signing keys live.');
+
+const tokensSchema = z
+  .strictObject({
+    issuer: z.string().min(1).max(2048).optional().describe('`iss` of every token. Default: `server.publicUrl`.'),
+    audience: z.string().min(1).max(2048).default('gatehouse').describe('`aud` of every token.'),
+    algorithm: z.enum(['EdDSA', 'ES256', 'RS256']).default('EdDSA').describe('Signing algorithm of new keys.'),
+    rotateAfterSeconds: positiveInt(10 * 365 * 24 * 3600).optional().describe('Rotate the signing key automatically when it is this old. Off by default (`gatehouse keys rotate`).'),
+    overlapSeconds: positiveInt(10 * 365 * 24 * 3600)
+      .default(30 * 24 * 3600)
+      .describe('How long a rotated-out key still verifies; cover your longest token lifetime.'),
+    introspectionSecret: z
+      .string()
+      .min(16)
+      .max(1024)
+      .optional()
+      .describe('When set, `POST /api/v1/auth/token/introspect` requires `Authorization: Bearer <secret>`. Env: `GATEHOUSE_INTROSPECTION_SECRET`.'),
+  })
+  .describe('Token issuing.');
+
+const logSchema = z
+  .strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level. Env: `GATEHOUSE_LOG_LEVEL`.'),
+  })
+  .describe('Structured JSON logs on stdout (pino). Audit events are logged at `info` with `audit: {...}`.');
+
+const enabled = z.boolean().default(true).describe('Mount this strategy.');
+
+const alicloudSchema = z
+  .strictObject({
+    enabled,
+    stsEndpoints: z
+      .record(z.string(), z.url())
+      .optional()
+      .describe('STS origins by region key (`global` → `https://sts.aliyuncs.com`); only these are ever called. Default: Alibaba\'s global and regional endpoints.'),
+    defaultStsRegion: z.string().optional().describe('Region key used by identities that name none. Default `global`.'),
+    timeoutMs: positiveInt(60_000).optional().describe('STS call timeout. Default 5000.'),
+    maxResponseBytes: positiveInt(1024 * 1024).optional().describe('Largest STS answer accepted. Default 64 KiB.'),
+    timestampSkewSeconds: positiveInt(3600).optional().describe('Accepted `Timestamp` skew either way. Default 900.'),
+  })
+  .describe('`POST /api/v1/auth/alicloud-auth/login` (Alibaba Cloud STS-signed login).');
+
+const ociSchema = z
+  .strictObject({
+    enabled,
+    realmDomains: z.array(z.string().min(1)).min(1).max(16).optional().describe('OCI realm domains whose identity hosts may be called. Default `["oraclecloud.com"]`.'),
+    clockSkewSeconds: positiveInt(300).optional().describe('Allowed distance of the signed date from the server clock. Default and maximum 300.'),
+    timeoutMs: positiveInt(60_000).optional().describe('OCI Identity call timeout. Default 5000.'),
+    maxResponseBytes: positiveInt(1024 * 1024).optional().describe('Largest OCI answer accepted. Default 64 KiB.'),
+  })
+  .describe('`POST /api/v1/auth/oci-auth/login` (OCI signed-request login).');
+
+const tlsCertSchema = z
+  .strictObject({
+    enabled,
+    certificateHeader: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe('Behind a TLS-terminating proxy: header carrying the URL-encoded client PEM chain. Honoured only from `trustedProxies`.'),
+    trustedProxies: z.array(z.string().min(1)).max(64).optional().describe('Addresses/CIDRs allowed to send `certificateHeader`.'),
+  })
+  .describe('`POST /api/v1/auth/tls-cert-auth/login` (client-certificate login; needs `server.tls` or a trusted proxy).');
+
+const ecePasswordSchema = z
+  .strictObject({
+    enabled,
+    sessionLifetimeSeconds: positiveInt(315_360_000).optional().describe('Token lifetime (`session_expiration_time`). Default 8 hours.'),
+    sessionMaxLifetimeSeconds: positiveInt(315_360_000).optional().describe('Renewal budget. Default: `sessionLifetimeSeconds`.'),
+    lockout: z
+      .strictObject({
+        maxFailures: positiveInt(1_000_000).describe('Failed logins per username per window before lockout.'),
+        windowMs: positiveInt(365 * 24 * 3600 * 1000).describe('Lockout window, ms.'),
+      })
+      .optional()
+      .describe('Default 5 failures per 15 minutes.'),
+  })
+  .describe('`POST /api/v1/users/auth/_login` (username/password, ECE style), against the user store.');
+
+const idpSchema = z
+  .strictObject({
+    type: z.enum(['oidc', 'oauth2']).describe('`oidc` (discovery from `issuer`) or `oauth2` (explicit endpoints).'),
+    issuer: z.url().optional().describe('OIDC issuer URL (`type: oidc`).'),
+    authorizationEndpoint: z.url().optional().describe('OAuth2 authorization endpoint (`type: oauth2`).'),
+    tokenEndpoint: z.url().optional().describe('OAuth2 token endpoint (`type: oauth2`).'),
+    userinfoEndpoint: z.url().optional().describe('OAuth2 userinfo endpoint (`type: oauth2`).'),
+    clientId: z.string().min(1).describe('Client id registered at the IdP.'),
+    clientSecret: z.string().min(1).optional().describe('Client secret. Env: `GATEHOUSE_IDP_<ID>_CLIENT_SECRET` (id upper-cased, `-` → `_`).'),
+    redirectUri: z.url().describe('Redirect URI registered at the IdP (where your login page receives the code).'),
+    scopes: z.array(z.string().min(1)).max(32).optional().describe('Scopes to ask for.'),
+    jit: z.boolean().optional().describe('Create a user on first IdP login. Default false.'),
+  })
+  .describe('One identity provider; checked again in full by the strategy.');
+
+const idpMfaSchema = z
+  .strictObject({
+    enabled,
+    idps: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), idpSchema).default({}).describe('Identity providers by id (`idps/<id>` in a login).'),
+    passwordRotationDays: positiveInt(3650).optional().describe('Report `requireResetPassword` for passwords older than this.'),
+    mfaIssuer: z.string().min(1).max(64).optional().describe('Name authenticator apps show next to the account. Default `Gatehouse`.'),
+    refreshTokenTtlSeconds: z.number().int().min(60).max(90 * 24 * 3600).optional().describe('Web refresh token lifetime. Default 7 days.'),
+  })
+  .describe('`POST /v1/auth/login` (email/password or IdP, then TOTP or recovery code; Bytebase style) + refresh and MFA enrolment.');
+
+const strategiesSchema = z
+  .strictObject({
+    alicloud: alicloudSchema.prefault({}),
+    oci: ociSchema.prefault({}),
+    tlsCert: tlsCertSchema.prefault({}),
+    ecePassword: ecePasswordSchema.prefault({}),
+    idpMfa: idpMfaSchema.prefault({}),
+  })
+  .describe('The five login strategies; each is on unless `enabled: false`.');
+
+const demoSchema = z
+  .strictObject({
+    idp: z.boolean().default(true).describe('Start an OpenID Connect provider (oidc-provider) on loopback as the demo IdP `idps/demo`.'),
+    idpRedirectPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_.-]*$/)
+      .default('/login/sso/demo/callback')
+      .describe('Path on this server where the login page receives the demo IdP\'s code (the example login page uses `/login/sso/<id>/callback`).'),
+  })
+  .describe('Demo mode only (`mode: demo`).');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Editor hint (`gatehouse config schema` prints the JSON Schema).'),
+    mode: z
+      .enum(['production', 'demo'])
+      .default('production')
+      .describe('`demo` starts emulators and seeds demo identities and users. Refused when `NODE_ENV=production`, with a PostgreSQL store, or on a non-loopback address (see docs/configuration.md#demo-mode).'),
+    dataDir: z.string().min(1).default('./data').describe('Folder for the PGlite database and demo files, relative to the config file. Env: `GATEHOUSE_DATA_DIR`.'),
+    encryptionKey: z
+      .string()
+      .optional()
+      .describe('32-byte key (base64 or 64 hex digits) encrypting signing keys and MFA secrets at rest. Required outside demo mode. Env: `GATEHOUSE_ENCRYPTION_KEY` (preferred: it is a secret).'),
+    server: serverSchema.prefault({}),
+    store: storeSchema.prefault({}),
+    tokens: tokensSchema.prefault({}),
+    log: logSchema.prefault({}),
+    strategies: strategiesSchema.prefault({}),
+    demo: demoSchema.prefault({}),
+  })
+  .describe('gatehouse.config.json / .yaml');
+
+export type GatehouseConfig = z.output<typeof configSchema>;
+export type GatehouseConfigInput = z.input<typeof configSchema>;

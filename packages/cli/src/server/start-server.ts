@@ -1,0 +1,250 @@
+/**
+ * Starts an auth server from a loaded config: store, signing key, listeners, (demo: emulators, seeds),
+ * strategies, Gatehouse, the Fastify app. `close()` shuts it down gracefully: stop accepting, let
+ * in-flight requests finish (bounded by `server.shutdownTimeoutMs`), then close the app, the store and
+ * the emulators.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { createGatehouse, TOKENS, type Gatehouse, type OutboundHttp } from '@gatehouse/core';
+import { startPurgeSchedule } from '@gatehouse/store-postgres';
+import type { LoadedConfig } from '../config/load.js';
+import type { GatehouseConfig } from '../config/schema.js';
+import { usageError } from '../errors.js';
+import { openStores, type OpenedStores } from '../store/open-stores.js';
+import { renderDemoBanner, type BannerInput } from '../demo/banner.js';
+import { startDemoUpstreams, demoOciHost, type DemoUpstreams } from '../demo/emulators.js';
+import { assertDemoAllowed } from '../demo/fence.js';
+import { loadOrCreateMaterials, writeDemoFiles, type DemoFiles, type DemoMaterials } from '../demo/materials.js';
+import { seedDemo } from '../demo/seed.js';
+import { CLI_VERSION } from '../version.js';
+import { buildServer } from './app.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { resolveEncryptionKey } from './encryption-key.js';
+import { issuerOptionsFrom } from './issuer-options.js';
+import { listenHttp, listenHttps, type Listener } from './listeners.js';
+import { auditToLog, createLogger, type ServerLogger } from './logger.js';
+import { buildStrategies, type AnyStrategy } from './strategies.js';
+
+type Env = Record<string, string | undefined>;
+
+export { CLI_VERSION };
+
+export interface DemoContext {
+  materials: DemoMaterials;
+  files: DemoFiles;
+  upstreams: DemoUpstreams;
+}
+
+export interface ServerContext {
+  gatehouse: Gatehouse;
+  /** The mounted strategies (e.g. idp-mfa's `authorizationUrl` for a login page's SSO button). */
+  strategies: AnyStrategy[];
+  /** Gatehouse's outbound HTTP client (timeouts, size caps, no redirects). */
+  http: OutboundHttp;
+  config: GatehouseConfig;
+  logger: ServerLogger;
+  urls: { http: string; https: string | null };
+  demo: DemoContext | null;
+}
+
+export interface StartServerOptions {
+  env?: Env;
+  /** Where the start banner goes. Default: stdout. */
+  out?: NodeJS.WritableStream;
+  /** Where JSON logs go. Default: stdout. */
+  logDestination?: NodeJS.WritableStream;
+  /** How the banner tells people to run the CLI. Default `npx gatehouse`. */
+  cliCommand?: string;
+  /** Mounts more on the app (the example's login page); may return extra banner lines. */
+  register?: (app: FastifyInstance, context: ServerContext) => Promise<string[] | void>;
+}
+
+export interface RunningServer extends ServerContext {
+  app: FastifyInstance;
+  /** Graceful shutdown; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 60_000;
+
+const enabledStrategyIds = (strategies: { id: string }[]) => new Set(strategies.map((s) => s.id));
+
+export async function startServer(loaded: LoadedConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const { config } = loaded;
+  const demoMode = config.mode === 'demo';
+  assertDemoAllowed(config, env);
+  if (config.server.tls && !demoMode && (!config.server.tls.certFile || !config.server.tls.keyFile)) {
+    throw usageError('server.tls needs certFile and keyFile outside demo mode');
+  }
+
+  const logger = createLogger(config, options.logDestination);
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.error({ err: { message: (err as Error).message } }, 'shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    if (demoMode) logger.warn({ dataDir: config.dataDir }, 'DEMO MODE: emulated upstreams and public demo credentials; never use this configuration in production');
+    const persistent = config.store.driver !== 'memory';
+    if (persistent || demoMode) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    let lock: DataDirLock | null = null;
+    if (config.store.driver === 'pglite') {
+      lock = lockDataDir(config.dataDir, 'a gatehouse server');
+      cleanups.push(() => lock?.release());
+    }
+    const key = resolveEncryptionKey({ configured: config.encryptionKey, demo: demoMode, dataDir: config.dataDir, needed: persistent });
+    if (key.created) logger.warn({ file: key.file }, 'demo mode: generated an encryption key for secrets at rest (owner-only file)');
+
+    const opened: OpenedStores = await openStores(config, key.key, (err) => logger.warn({ err: { message: err.message } }, 'idle database connection failed'));
+    let storesOwnedByGatehouse = false;
+    cleanups.push(async () => {
+      if (!storesOwnedByGatehouse) await opened.close();
+    });
+    logger.info({ driver: opened.driver, location: opened.location }, 'store opened');
+
+    // Listeners first: their URLs (port 0 included) feed the issuer default, OpenAPI and the demo IdP.
+    let demo: DemoContext | null = null;
+    let materials: DemoMaterials | null = null;
+    if (demoMode) materials = (await loadOrCreateMaterials(config.dataDir)).materials;
+    const http = await listenHttp(config.server.host, config.server.port);
+    const listeners: Listener[] = [http];
+    let https: Listener | null = null;
+    if (config.server.tls) {
+      const tls = config.server.tls;
+      const certs = materials
+        ? { cert: materials.tls.serverCertPem, key: materials.tls.serverKeyPem, ca: materials.tls.caCertPem }
+        : { cert: readFileSync(tls.certFile!, 'utf8'), key: readFileSync(tls.keyFile!, 'utf8') };
+      https = await listenHttps(tls.host ?? config.server.host, tls.port, certs);
+      listeners.push(https);
+    }
+    const urls = { http: http.url, https: https?.url ?? null };
+
+    if (materials) {
+      const files = writeDemoFiles(config.dataDir, materials);
+      const upstreams = await startDemoUpstreams(materials, { idpRedirectUri: config.demo.idp ? `${urls.http}${config.demo.idpRedirectPath}` : null });
+      cleanups.push(() => upstreams.close());
+      if (upstreams.idp?.notes.length) logger.info({ notes: upstreams.idp.notes }, 'demo IdP (oidc-provider) runs with development defaults');
+      demo = { materials, files, upstreams };
+    }
+
+    const strategies = buildStrategies(
+      config,
+      demo
+        ? {
+            stsUrl: demo.upstreams.sts.url,
+            ociRelay: { [demoOciHost(demo.materials)]: demo.upstreams.oci.url },
+            idp: demo.upstreams.idp,
+          }
+        : null,
+      env,
+    );
+    const gatehouse = createGatehouse({
+      strategies,
+      stores: opened.stores,
+      logger: logger.child({ component: 'gatehouse' }),
+      audit: auditToLog(logger),
+      trustProxy: config.server.trustProxy,
+      introspectionSecret: config.tokens.introspectionSecret,
+      issuer: issuerOptionsFrom(config),
+    });
+    storesOwnedByGatehouse = true;
+    cleanups.push(() => gatehouse.close());
+    // Expired nonces, temp tokens, limiter windows and sessions are purged so tables stay bounded.
+    if (opened.stores.purgeExpired) {
+      const stopPurge = startPurgeSchedule(opened.stores, {
+        intervalMs: PURGE_INTERVAL_MS,
+        clock: gatehouse.clock,
+        onError: (err) => logger.warn({ err: { message: (err as Error).message } }, 'purging expired rows failed'),
+      });
+      cleanups.push(stopPurge);
+    }
+
+    // The signing key is made on first start and persisted; later starts load it.
+    const { kid } = await gatehouse.issuer.keys.signingKey();
+    const enabled = enabledStrategyIds(strategies);
+    if (demo) {
+      const seeded = await seedDemo(gatehouse, demo.materials, enabled);
+      logger.info({ ...seeded }, 'demo identities and users seeded');
+    }
+
+    let draining = false;
+    const app = await buildServer({
+      gatehouse,
+      logger,
+      mode: config.mode,
+      storeDriver: opened.driver,
+      storeCheck: opened.check,
+      bodyLimit: config.server.bodyLimit,
+      publicUrls: config.server.publicUrl ? [config.server.publicUrl] : [urls.http, ...(urls.https ? [urls.https] : [])],
+      version: CLI_VERSION,
+      draining: () => draining,
+    });
+    cleanups.push(() => app.close());
+    const context: ServerContext = { gatehouse, strategies, http: gatehouse.container.resolve<OutboundHttp>(TOKENS.Http), config, logger, urls, demo };
+    const extra = (await options.register?.(app, context)) ?? [];
+    await app.ready();
+    for (const l of listeners) l.setHandler((req, res) => app.routing(req, res));
+    // Listeners close first (registered last, so they run first in reverse order).
+    cleanups.push(async () => {
+      draining = true;
+      const graceful = Promise.all(listeners.map((l) => l.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), config.server.shutdownTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        logger.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'in-flight requests did not finish in time; closing connections');
+        for (const l of listeners) l.destroyConnections();
+        await graceful;
+      }
+    });
+
+    logger.info({ http: urls.http, https: urls.https, mode: config.mode, strategies: [...enabled], signingKeyId: kid }, 'gatehouse listening');
+    const out = options.out ?? process.stdout;
+    if (demo) {
+      const banner: BannerInput = {
+        httpUrl: urls.http,
+        httpsUrl: urls.https,
+        dataDir: config.dataDir,
+        files: demo.files,
+        materials: demo.materials,
+        enabled,
+        upstreams: { sts: demo.upstreams.sts.url, oci: demo.upstreams.oci.url, idp: demo.upstreams.idp?.issuer ?? null },
+        cli: options.cliCommand ?? 'npx gatehouse',
+        extra,
+      };
+      out.write(renderDemoBanner(banner));
+    } else {
+      out.write(`Gatehouse listening on ${urls.http}${urls.https ? ` and ${urls.https} (mTLS)` : ''}; API reference ${urls.http}/docs\n`);
+    }
+
+    let closing: Promise<void> | null = null;
+    return {
+      ...context,
+      app,
+      close() {
+        closing ??= (async () => {
+          logger.info('shutting down: finishing in-flight requests');
+          await cleanup();
+          logger.info('shut down cleanly');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
