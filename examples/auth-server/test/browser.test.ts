@@ -77,7 +77,7 @@ describe('hosted login page (Chromium)', () => {
     const cookies = await page.context().cookies();
     const access = cookies.find((c) => c.name === 'access-token');
     expect(access).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
-    expect(await page.evaluate(() => document.cookie)).not.toContain('access-token');
+    expect(await page.evaluate('document.cookie')).not.toContain('access-token');
     await gatehouse.issuer.verify(access!.value, { stateful: 'check' });
     await page.screenshot({ path: `${ARTIFACTS}password-login.png`, fullPage: true });
   });
