@@ -1,9 +1,11 @@
 // Fixtures for the SQL stores: one PGlite (slow to start) shared by a test file, a fresh schema per fixture;
 // for real PostgreSQL a fresh schema per fixture too, dropped afterwards.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { StoreFixture } from '@gatehouse/testing/conformance';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createPgliteStores, createPostgresStores, type PostgresStoresOptions } from '../../src/index.js';
 
 /** A random key per test run, in the base64 form operators would configure. */
@@ -16,10 +18,15 @@ export const NO_DATABASE_URL =
 let counter = 0;
 export const freshSchema = () => `gh_test_${process.pid}_${++counter}_${randomBytes(3).toString('hex')}`;
 
+/** An in-memory PGlite started from the run's template data directory (skips initdb). */
+export async function pgliteFromTemplate(): Promise<PGlite> {
+  return PGlite.create({ loadDataDir: new Blob([await readFile(inject('pgliteTemplate'))]) });
+}
+
 let shared: Promise<PGlite> | undefined;
-/** One in-memory PGlite per test file (each start costs seconds). */
+/** One in-memory PGlite per test file; fixtures get a schema each. */
 export function sharedPglite(): Promise<PGlite> {
-  shared ??= PGlite.create();
+  shared ??= pgliteFromTemplate();
   return shared;
 }
 export async function closeSharedPglite(): Promise<void> {
