@@ -5,7 +5,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, writeNodeResponse,
 } from '@gatehouse/core/node';
 
@@ -55,6 +55,7 @@ export function gatehouseErrorHandler(options: GatehouseExpressOptions): ErrorRe
   return async (err: unknown, req, res, next) => {
     const path = pathOf(req.originalUrl);
     if (!matcher.answers(path) || res.headersSent) return next(err);
+    drainRequest(req);
     const bodyError = parserBodyError(err, req.headers, limit);
     const response = bodyError
       ? await respond(gatehouse, toGatehouseRequest(req, { bodyError }, { url: req.originalUrl }))

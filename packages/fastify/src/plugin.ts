@@ -77,6 +77,9 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
       const bodyError = error instanceof BodyFailure ? error.bodyError : FASTIFY_BODY_ERRORS[error.code];
       // Anything else raised on a Gatehouse route (an app-wide hook, say) is still answered in the dialect.
       if (!bodyError) return send(reply, failureResponse(gatehouse, pathOf(request.url), error));
+      // Fastify closes the connection after a parser error; the body is drained instead (as Node does for
+      // Express and Koa), so a client still sending reads the answer rather than a connection reset.
+      reply.removeHeader('connection');
       return forward(request, reply, { bodyError });
     });
 

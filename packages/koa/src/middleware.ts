@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, parserBodyError, respond, routeMatcher, toGatehouseRequest,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, parserBodyError, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, type NodeResponse,
 } from '@gatehouse/core/node';
 
@@ -75,6 +75,7 @@ export function gatehouseKoaErrors(options: GatehouseKoaOptions): Middleware {
       await next();
     } catch (err) {
       if (!matcher.answers(ctx.path) || ctx.headerSent) throw err;
+      drainRequest(ctx.req);
       const bodyError = parserBodyError(err, ctx.req.headers, limit);
       send(ctx, bodyError ? await respond(gatehouse, toGatehouseRequest(ctx.req, { bodyError })) : failureResponse(gatehouse, ctx.path, err));
     }

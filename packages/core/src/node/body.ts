@@ -175,3 +175,11 @@ export function parserBodyError(err: unknown, headers: IncomingHttpHeaders, limi
   if (status === 415) return 'unsupported_media_type';
   return undefined;
 }
+
+/**
+ * After an app's parser gave up on a body (too large, say) it may leave the rest unread and paused, and Node
+ * then never reads the connection's next request. Discarding the rest keeps keep-alive connections usable.
+ */
+export function drainRequest(stream: Readable): void {
+  if (!stream.readableEnded && !stream.destroyed) stream.resume();
+}

@@ -255,6 +255,22 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
         expectDialectError(res, 'infisical', 'too_large');
       });
 
+      it.each([
+        ['with Content-Length', (text: string) => text],
+        ['chunked', (text: string) => chunkedBody(text)],
+      ])('a far larger body (1 MiB, %s) still gets its answer, and the connection its next request', async (_label, wrap) => {
+        // One connection, so the next request must go over the same socket (or a fresh one if the server
+        // closed it): a server that left the rest of the body unread would never answer it.
+        const single = new Agent({ connections: 1 });
+        try {
+          const res = await login('ece', wrap(paddedBody(1024 * 1024)), { headers: { 'content-type': 'application/json' }, dispatcher: single });
+          expectDialectError(res, 'ece', 'too_large');
+          expect((await login('ece', { mode: 'ok' }, { dispatcher: single })).status).toBe(200);
+        } finally {
+          await single.close();
+        }
+      });
+
       it('the adapter passes its configured body limit', async () => {
         const over = await login('ece', paddedBody(257), { base: small.server.baseUrl, headers: { 'content-type': 'application/json' } });
         expectDialectError(over, 'ece', 'too_large');
