@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { GatehouseLoginError, postTokenLogin, type GatehouseTokenResponse } from './token-login.js';
 
 interface OpenApiUtilClient {
   getRPCSignature(signedParams: Record<string, string>, method: string, secret: string): string;
@@ -47,12 +48,6 @@ export interface AlicloudLoginBody {
   organizationSlug?: string;
 }
 
-export interface GatehouseTokenResponse {
-  accessToken: string;
-  expiresIn: number;
-  accessTokenMaxTTL: number;
-  tokenType: 'Bearer';
-}
 
 /** `YYYY-MM-DDTHH:mm:ssZ`, the format Alibaba's RPC signature expects. */
 export function alibabaTimestamp(date: Date): string {
@@ -79,13 +74,10 @@ export function buildAlicloudLoginBody(options: BuildAlicloudLoginBodyOptions): 
 }
 
 /** Thrown when Gatehouse refuses the login; `body` is the server's error body (`{reqId, statusCode, message, error}`). */
-export class AlicloudLoginError extends Error {
-  override readonly name = 'AlicloudLoginError';
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`alicloud login failed with HTTP ${status}${describe(body)}`);
+export class AlicloudLoginError extends GatehouseLoginError {
+  override name = 'AlicloudLoginError';
+  constructor(status: number, body: unknown) {
+    super(status, body, 'alicloud login');
   }
 }
 
@@ -101,35 +93,5 @@ export interface LoginWithAlicloudOptions extends BuildAlicloudLoginBodyOptions 
 export async function loginWithAlicloud(options: LoginWithAlicloudOptions): Promise<GatehouseTokenResponse> {
   const { baseUrl, dispatcher, signal, ...creds } = options;
   const body = buildAlicloudLoginBody(creds);
-  const res = await fetch(new URL(ALICLOUD_LOGIN_PATH, baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    redirect: 'error',
-    dispatcher,
-    signal,
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep the raw text for the error
-  }
-  if (res.status !== 200) throw new AlicloudLoginError(res.status, parsed);
-  if (!isTokenResponse(parsed)) throw new AlicloudLoginError(res.status, parsed);
-  return parsed;
-}
-
-function isTokenResponse(v: unknown): v is GatehouseTokenResponse {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as Record<string, unknown>;
-  return typeof r.accessToken === 'string' && typeof r.expiresIn === 'number' && typeof r.accessTokenMaxTTL === 'number' && r.tokenType === 'Bearer';
-}
-
-function describe(body: unknown): string {
-  if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
-    return `: ${(body as { message: string }).message.slice(0, 200)}`;
-  }
-  return '';
+  return postTokenLogin(new URL(ALICLOUD_LOGIN_PATH, baseUrl), body, { dispatcher, signal }, (status, b) => new AlicloudLoginError(status, b));
 }

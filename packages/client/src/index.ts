@@ -2,3 +2,4 @@ export * from './verify.js';
 export * from './alicloud.js';
 export * from './oci.js';
 export * from './tls.js';
+export * from './token-login.js';

@@ -1,5 +1,6 @@
 /** Logs in to a Gatehouse (or Infisical-compatible) server with an OCI API key. */
-import { fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { GatehouseLoginError, postTokenLogin, type GatehouseTokenResponse } from './token-login.js';
 import { buildOciLoginBody, type OciLoginCredentials } from './oci-login-body.js';
 
 export const OCI_LOGIN_ROUTE = '/api/v1/auth/oci-auth/login';
@@ -14,46 +15,19 @@ export interface OciLoginOptions extends OciLoginCredentials {
   timeoutMs?: number;
 }
 
-export interface OciLoginResult {
-  accessToken: string;
-  expiresIn: number;
-  accessTokenMaxTTL: number;
-  tokenType: 'Bearer';
-}
+/** @deprecated alias of GatehouseTokenResponse */
+export type OciLoginResult = GatehouseTokenResponse;
 
 /** A refused login: `status` and the server's error body (Infisical shape: `{reqId, statusCode, message, error}`). */
-export class OciLoginError extends Error {
-  override readonly name = 'OciLoginError';
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : `HTTP ${status}`;
-    super(`OCI login failed (${status}): ${message}`);
+export class OciLoginError extends GatehouseLoginError {
+  override name = 'OciLoginError';
+  constructor(status: number, body: unknown) {
+    super(status, body, 'OCI login');
   }
 }
 
 export async function loginWithOci(options: OciLoginOptions): Promise<OciLoginResult> {
   const { baseUrl, dispatcher, signal, timeoutMs = 15_000, ...credentials } = options;
   const body = await buildOciLoginBody(credentials);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const res = await fetch(new URL(OCI_LOGIN_ROUTE, baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    redirect: 'error',
-    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    ...(dispatcher ? { dispatcher } : {}),
-  });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (!res.ok) throw new OciLoginError(res.status, parsed);
-  const result = parsed as Partial<OciLoginResult> | undefined;
-  if (typeof result?.accessToken !== 'string' || result.tokenType !== 'Bearer') throw new OciLoginError(res.status, parsed);
-  return result as OciLoginResult;
+  return postTokenLogin(new URL(OCI_LOGIN_ROUTE, baseUrl), body, { dispatcher, signal, timeoutMs }, (status, b) => new OciLoginError(status, b));
 }

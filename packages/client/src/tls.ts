@@ -1,5 +1,6 @@
 /** Logs in to a Gatehouse (or Infisical-compatible) server with a client certificate, over mutual TLS. */
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { GatehouseLoginError, postTokenLogin, type GatehouseTokenResponse } from './token-login.js';
 
 export const TLS_CERT_LOGIN_ROUTE = '/api/v1/auth/tls-cert-auth/login';
 
@@ -21,25 +22,13 @@ export interface TlsCertLoginOptions {
   timeoutMs?: number;
 }
 
-export interface TlsCertLoginResult {
-  accessToken: string;
-  expiresIn: number;
-  accessTokenMaxTTL: number;
-  tokenType: 'Bearer';
-}
+export type TlsCertLoginResult = GatehouseTokenResponse;
 
 /** A refused login: `status` and the server's error body (Infisical shape: `{reqId, statusCode, message, error}`). */
-export class TlsCertLoginError extends Error {
-  override readonly name = 'TlsCertLoginError';
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    const message =
-      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
-        ? (body as { message: string }).message.slice(0, 200)
-        : `HTTP ${status}`;
-    super(`TLS certificate login failed (${status}): ${message}`);
+export class TlsCertLoginError extends GatehouseLoginError {
+  override name = 'TlsCertLoginError';
+  constructor(status: number, body: unknown) {
+    super(status, body, 'TLS certificate login');
   }
 }
 
@@ -59,29 +48,10 @@ export async function loginWithTlsCert(options: TlsCertLoginOptions): Promise<Tl
   const url = new URL(TLS_CERT_LOGIN_ROUTE, options.baseUrl);
   if (url.protocol !== 'https:') throw new TypeError('loginWithTlsCert needs an https:// baseUrl: the certificate travels in the TLS handshake');
   const agent = createMtlsAgent(options);
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
   try {
     const body: Record<string, string> = { identityId: options.identityId };
     if (options.organizationSlug !== undefined) body.organizationSlug = options.organizationSlug;
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      redirect: 'error',
-      dispatcher: agent as Dispatcher,
-      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
-    });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (!res.ok) throw new TlsCertLoginError(res.status, parsed);
-    const result = parsed as Partial<TlsCertLoginResult> | undefined;
-    if (typeof result?.accessToken !== 'string' || result.tokenType !== 'Bearer') throw new TlsCertLoginError(res.status, parsed);
-    return result as TlsCertLoginResult;
+    return await postTokenLogin(url, body, { dispatcher: agent as Dispatcher, signal: options.signal, timeoutMs: options.timeoutMs }, (status, b) => new TlsCertLoginError(status, b));
   } finally {
     await agent.close();
   }
