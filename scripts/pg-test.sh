@@ -51,10 +51,11 @@ install_server() {
 # Runs a command as the unprivileged server user (or directly when we are not root).
 as_server_user() {
   if [ "$(id -u)" = 0 ]; then
+    # From / : the caller's working directory may be closed to the server user.
     if command -v runuser >/dev/null 2>&1; then
-      runuser -u "$OS_USER" -- "$@"
+      (cd / && runuser -u "$OS_USER" -- "$@")
     else
-      su -s /bin/sh "$OS_USER" -c "$(printf '%q ' "$@")"
+      (cd / && su -s /bin/sh "$OS_USER" -c "$(printf '%q ' "$@")")
     fi
   else
     "$@"
@@ -110,20 +111,21 @@ start() {
   chmod 700 "$STATE"
   # The data directory must be reachable by the server user. A repo under a private home (e.g. /root)
   # is not, so fall back to a private temp directory and remember where it is.
-  local datadir="$STATE/data"
+  local serverdir="$STATE"
   if [ "$(id -u)" = 0 ]; then
     chown "$OS_USER" "$STATE"
     if ! as_server_user test -x "$STATE"; then
-      datadir="$(mktemp -d /tmp/gatehouse-pg-XXXXXX)"
-      chown "$OS_USER" "$datadir"
-      chmod 700 "$datadir"
-      printf '%s\n' "$datadir" >"$STATE/datadir"
+      serverdir="$(mktemp -d /tmp/gatehouse-pg-XXXXXX)"
+      chown "$OS_USER" "$serverdir"
+      chmod 700 "$serverdir"
     fi
   fi
+  local datadir="$serverdir/data"
+  [ "$serverdir" = "$STATE" ] || printf '%s\n' "$datadir" >"$STATE/datadir"
 
   local password pwfile
   password="$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')"
-  pwfile="$STATE/pwfile"
+  pwfile="$serverdir/pwfile"
   printf '%s\n' "$password" >"$pwfile"
   chmod 600 "$pwfile"
   [ "$(id -u)" = 0 ] && chown "$OS_USER" "$pwfile"
@@ -188,7 +190,7 @@ stop_quietly() {
     as_server_user "$bindir/pg_ctl" stop -D "$datadir" -m fast -w -t 30 >/dev/null 2>&1 || true
   fi
   if [ -f "$STATE/datadir" ]; then
-    case "$datadir" in /tmp/gatehouse-pg-*) rm -rf "$datadir" ;; esac
+    case "$datadir" in /tmp/gatehouse-pg-*/data) rm -rf "$(dirname "$datadir")" ;; esac
   fi
   rm -rf "$STATE"
 }

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -z "${DATABASE_URL:-}" ] && [ -f scripts/pg-test.sh ]; then
-  eval "$(bash scripts/pg-test.sh start)"
   trap 'bash scripts/pg-test.sh stop >/dev/null 2>&1 || true' EXIT
+  # Assigned first: `eval "$(...)"` would swallow a failed start, and the PostgreSQL suites would quietly skip.
+  pg_env="$(bash scripts/pg-test.sh start)"
+  eval "$pg_env"
 fi
 
 npx turbo run build typecheck lint test --concurrency=2 --output-logs=new-only "$@"

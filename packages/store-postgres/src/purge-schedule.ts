@@ -1,10 +1,10 @@
-import type { Clock, Stores } from '@gatehouse/core';
+import { systemClock, type Clock, type Stores } from '@gatehouse/core';
 
 export interface PurgeScheduleOptions {
   /** How often to purge. */
   intervalMs: number;
-  /** Where "now" comes from (the same clock the Gatehouse uses). */
-  clock: Clock;
+  /** Where "now" comes from: pass the Gatehouse's clock (`gatehouse.clock`). Default: the system clock. */
+  clock?: Clock;
   /** Purge failures (e.g. the database is briefly away) land here; the schedule keeps running. */
   onError?: (err: unknown) => void;
 }
@@ -17,10 +17,11 @@ export interface PurgeScheduleOptions {
 export function startPurgeSchedule(stores: Stores, options: PurgeScheduleOptions): () => Promise<void> {
   if (!stores.purgeExpired) throw new TypeError('these stores have no purgeExpired');
   if (!Number.isInteger(options.intervalMs) || options.intervalMs <= 0) throw new TypeError('intervalMs must be a positive integer');
+  const clock = options.clock ?? systemClock;
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = Promise.resolve(stores.purgeExpired!(options.clock.now()))
+    running = Promise.resolve(stores.purgeExpired!(clock.now()))
       .then(() => undefined, (err: unknown) => options.onError?.(err))
       .finally(() => {
         running = undefined;
