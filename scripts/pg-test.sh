@@ -38,14 +38,11 @@ install_server() {
   [ "$(id -u)" = 0 ] || die "PostgreSQL server binaries are missing; install them (apt-get install postgresql) or run as root"
   command -v apt-get >/dev/null 2>&1 || die "PostgreSQL server binaries are missing and apt-get is not available"
   log "installing PostgreSQL (apt-get)..."
-  # No default cluster: we run our own, and a container has no init system to start one anyway.
-  mkdir -p /etc/postgresql-common
-  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
-    echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
-  fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends postgresql >&2
+  # A distribution cluster may be created and (if an init system runs) started on 5432; ours is separate.
+  apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold postgresql >&2
 }
 
 # Runs a command as the unprivileged server user (or directly when we are not root).
