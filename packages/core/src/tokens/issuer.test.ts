@@ -71,6 +71,17 @@ describe('JWKS and rotation', () => {
     expect(again.kid).toBe(issued.kid);
   });
 
+  it('a rotation by a process that never loaded the keys still retires the current signing key', async () => {
+    const { issuer, stores, clock } = setup({ overlapSeconds: 3600 });
+    const before = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+    // A separate process (an admin command) on the same store rotates without having signed anything.
+    const admin = new TokenIssuer(stores.tokens, stores.keys, clock, { ...DEFAULT_ISSUER_OPTIONS, issuer: 'https://auth.test', audience: 'api', overlapSeconds: 3600 });
+    const kid = await admin.rotateKeys();
+    const keys = await stores.keys.list();
+    expect(keys.filter((k) => k.retiredAt === null).map((k) => k.kid)).toEqual([kid]);
+    expect(keys.find((k) => k.kid === before.kid)?.notAfter?.toISOString()).toBe('2026-03-01T13:00:00.000Z');
+  });
+
   it('rotates automatically when the signing key is older than rotateAfterSeconds', async () => {
     const { issuer, clock } = setup({ rotateAfterSeconds: 60 });
     const a = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });

@@ -75,8 +75,10 @@ export class KeyManager {
         notAfter: null,
       });
       const notAfter = new Date(now.getTime() + this.options.overlapSeconds * 1000);
-      for (const k of this.#keys.values()) {
-        if (k.stored.retiredAt === null) await this.store.retire(k.stored.kid, now, notAfter);
+      // Every signing key in the store, not only those this process has loaded: a fresh process (an admin
+      // command, another instance) rotating must retire the key the others sign with.
+      for (const k of await this.store.list()) {
+        if (k.retiredAt === null && k.kid !== kid) await this.store.retire(k.kid, now, notAfter);
       }
       await this.reload();
     })();
