@@ -3,7 +3,7 @@
  * embedded PGlite that means the server must not be running (one process per data folder: the lock says
  * so clearly); with PostgreSQL they run alongside it.
  */
-import { existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Gatehouse } from '@gatehouse/core';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { findConfigPath } from '../cli/config-path.js';
@@ -26,9 +26,8 @@ export async function withAdmin<T>(io: CliIo, configFlag: string | undefined, fn
   const { config } = loaded;
   assertDemoAllowed(config, io.env);
   if (config.store.driver === 'memory') throw new CliError('the config uses the memory store: there is nothing to administer outside the server process');
-  if (config.store.driver === 'pglite' && !existsSync(config.dataDir)) {
-    throw new CliError(`the data folder ${config.dataDir} does not exist yet: start the server once (gatehouse serve) to create it`);
-  }
+  // Like the server: a first admin command on a fresh data folder creates it (PGlite's initdb included).
+  if (config.store.driver === 'pglite') mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = config.store.driver === 'pglite' ? lockDataDir(config.dataDir, 'a gatehouse admin command') : null;
   try {
     // Loaded here, not at the top: commands that need no store start faster.

@@ -14,7 +14,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
 export const API_REFERENCE_PATH = '/docs';
 
 export function registerApiReference(app: FastifyInstance, opts: { openapiPath: string }) {
-  const html = read('api-reference.html').replace('__OPENAPI_PATH__', opts.openapiPath);
+  const html = read('api-reference.html').replaceAll('__OPENAPI_PATH__', opts.openapiPath);
   const js = read('api-reference.js');
   const css = read('api-reference.css');
   const headers = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' };

@@ -1,0 +1,223 @@
+/**
+ * The server `gatehouse serve` runs, started in this process: demo mode (memory store, emulators, free
+ * ports), all five logins through the CLI's own login commands, the extra routes, graceful shutdown with a
+ * request in flight, and production mode.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { buildAlicloudLoginBody } from '@gatehouse/client';
+import { createMemoryStores, createGatehouse } from '@gatehouse/core';
+import { createCa } from '@gatehouse/testing/certs';
+import { generate } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import type { CliIo } from '../src/cli/io.js';
+import { resolveConfig } from '../src/config/load.js';
+import { demoFiles } from '../src/demo/materials.js';
+import { buildServer } from '../src/server/app.js';
+import { createLogger } from '../src/server/logger.js';
+import { startServer, type RunningServer } from '../src/server/start-server.js';
+
+const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+function captureIo(): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.end();
+  return {
+    stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }),
+    stderr: new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) }),
+    stdin,
+    env: {},
+    cwd: process.cwd(),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIo();
+  const code = await main(['node', 'gatehouse', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+function refused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('demo mode, in process', () => {
+  let server: RunningServer;
+  let banner = '';
+  const dataDir = mkdtempSync(join(tmpdir(), 'gh-server-'));
+
+  beforeAll(async () => {
+    const { config } = resolveConfig({ mode: 'demo', dataDir, store: { driver: 'memory' }, server: { port: 0, tls: { port: 0 } } }, dataDir);
+    server = await startServer(
+      { config, path: join(dataDir, 'gatehouse.config.json'), dataDir },
+      { env: {}, logDestination: sink(), out: new Writable({ write: (c, _e, cb) => ((banner += String(c)), cb()) }) },
+    );
+  });
+  afterAll(() => server?.close());
+
+  it('prints both listeners, the demo users and five login commands', () => {
+    expect(banner).toContain(`HTTP listening on   ${server.urls.http}`);
+    expect(banner).toContain(server.urls.https!);
+    expect(banner).toMatch(/DEMO MODE/);
+    expect(banner.match(/^\s*\$ npx gatehouse login /gm)).toHaveLength(5);
+  });
+
+  it('every login succeeds through the CLI login commands', async () => {
+    const m = server.demo!.materials;
+    const f = demoFiles(dataDir);
+    const http = server.urls.http;
+    const logins: [string, string[]][] = [
+      ['alicloud', ['login', 'alicloud', '--server', http, '--identity-id', m.alicloud.identityId, '--credentials-file', f.alicloudCredentials]],
+      ['oci', ['login', 'oci', '--server', http, '--identity-id', m.oci.identityId, '--oci-config', f.ociConfig]],
+      ['tls-cert', ['login', 'tls', '--server', server.urls.https!, '--identity-id', m.tls.identityId, '--cert', f.tlsClientCert, '--key', f.tlsClientKey, '--ca', f.tlsCa]],
+      ['ece-password', ['login', 'password', '--server', http, '--username', m.users.operator.username, '--password-file', f.operatorPassword]],
+      ['idp-mfa', ['login', 'password', '--server', http, '--email', m.users.mfa.email, '--password-file', f.mfaPassword, '--otp', await generate({ secret: m.users.mfa.totpSecret })]],
+    ];
+    for (const [strategy, args] of logins) {
+      const r = await cli(args);
+      expect({ strategy, code: r.code, err: r.err }).toEqual({ strategy, code: 0, err: '' });
+      const token = r.out.trim();
+      expect(token).toMatch(JWT);
+      expect((await server.gatehouse.issuer.verify(token, { stateful: 'check' })).authMethod).toBe(strategy);
+    }
+  });
+
+  it('an MFA user without a code, a wrong password, a certificate without the CA: exit codes and public messages only', async () => {
+    const m = server.demo!.materials;
+    const f = demoFiles(dataDir);
+    const noCode = await cli(['login', 'password', '--server', server.urls.http, '--email', m.users.mfa.email, '--password-file', f.mfaPassword]);
+    expect(noCode).toMatchObject({ code: 2, err: 'error: this user has MFA: pass --otp <code> (or --recovery-code <code>)\n' });
+    const wrong = await cli(['login', 'password', '--server', server.urls.http, '--username', m.users.operator.username, '--password', 'not-the-password']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toBe('error: password login refused: HTTP 401: The supplied authentication is invalid [root.unauthenticated]\n');
+    const wrongCode = await cli(['login', 'password', '--server', server.urls.http, '--email', m.users.mfa.email, '--password-file', f.mfaPassword, '--otp', '000000']);
+    expect(wrongCode.code).toBe(1);
+    expect(wrongCode.err).toMatch(/^error: MFA login refused: HTTP 401/);
+    const untrusted = await cli(['login', 'tls', '--server', server.urls.https!, '--identity-id', m.tls.identityId, '--cert', f.tlsClientCert, '--key', f.tlsClientKey]);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.err).toMatch(/^error: cannot reach https:\/\/127\.0\.0\.1:\d+ \(\w+/);
+  });
+
+  it('serves /healthz, /openapi.json and the API reference page, labelled as demo mode', async () => {
+    const health = await fetch(`${server.urls.http}/healthz`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-gatehouse-mode')).toBe('demo');
+    expect(await health.json()).toMatchObject({ status: 'ok', mode: 'demo', store: { driver: 'memory', ok: true } });
+
+    const openapi = (await (await fetch(`${server.urls.http}/openapi.json`)).json()) as { openapi: string; info: { description: string }; paths: Record<string, unknown> };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(openapi.info.description).toMatch(/DEMO MODE/);
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/alicloud-auth/login', '/v1/auth/login', '/.well-known/jwks.json']));
+
+    const page = await fetch(`${server.urls.http}/docs`);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/docs/reference.js">');
+    expect(html).toContain('data-openapi="/openapi.json"');
+    const js = await fetch(`${server.urls.http}/docs/reference.js`);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await js.text()).toContain('textContent');
+  });
+
+  it('a client certificate from another CA is refused with the dialect\'s 401', async () => {
+    const impostor = await createCa({ commonName: 'Gatehouse Demo CA' });
+    const leaf = await impostor.issue({ commonName: server.demo!.materials.tls.clientCommonName });
+    const cert = join(dataDir, 'impostor.pem');
+    const key = join(dataDir, 'impostor-key.pem');
+    writeFileSync(cert, leaf.certPem);
+    writeFileSync(key, leaf.keyPem);
+    const r = await cli(['login', 'tls', '--server', server.urls.https!, '--identity-id', server.demo!.materials.tls.identityId, '--cert', cert, '--key', key, '--ca', demoFiles(dataDir).tlsCa]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: tls login refused: HTTP 401: /);
+  });
+
+  it('hostile bodies get the dialect\'s 4xx, never a 500', async () => {
+    const post = (path: string, body: string, type = 'application/json') =>
+      fetch(`${server.urls.http}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    expect((await post('/api/v1/auth/alicloud-auth/login', '{"identityId":')).status).toBe(400);
+    expect((await post('/api/v1/users/auth/_login', JSON.stringify({ username: 'x', password: 'y', extra: 1 }))).status).toBe(400);
+    expect((await post('/api/v1/auth/tls-cert-auth/login', 'x'.repeat(200 * 1024))).status).toBe(413);
+    // The Bytebase (Connect) dialect says it its own way: resource_exhausted is HTTP 429.
+    const big = await post('/v1/auth/login', 'x'.repeat(200 * 1024));
+    expect({ status: big.status, body: await big.json() }).toEqual({ status: 429, body: { code: 'resource_exhausted', message: 'The request body is too large' } });
+    expect((await post('/api/v1/auth/oci-auth/login', 'a=b', 'application/x-www-form-urlencoded')).status).toBe(415);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('a request in flight finishes, new connections are refused, close resolves', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-shutdown-'));
+    const { config } = resolveConfig({ mode: 'demo', dataDir, store: { driver: 'memory' }, server: { port: 0 }, demo: { idp: false } }, dataDir);
+    const server = await startServer({ config, path: join(dataDir, 'c.json'), dataDir }, { env: {}, logDestination: sink(), out: sink() });
+    const m = server.demo!.materials;
+    const sts = server.demo!.upstreams.sts;
+    sts.setFault('slow', { delayMs: 1_500 });
+    const body = buildAlicloudLoginBody({ identityId: m.alicloud.identityId, accessKeyId: m.alicloud.accessKeyId, accessKeySecret: m.alicloud.accessKeySecret });
+    const inFlight = fetch(`${server.urls.http}/api/v1/auth/alicloud-auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // Wait until the login is inside the server, waiting on STS.
+    while (sts.calls === 0) await new Promise((r) => setTimeout(r, 20));
+    const closing = server.close();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(((await res.json()) as { accessToken: string }).accessToken).toMatch(JWT);
+    await closing;
+    expect(await refused(server.urls.http)).toBe(true);
+  });
+});
+
+describe('production mode', () => {
+  it('needs no demo machinery: no emulators, no demo label, no credentials printed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-prod-'));
+    const { config } = resolveConfig({ store: { driver: 'memory' }, server: { port: 0 } }, dataDir);
+    let banner = '';
+    const server = await startServer(
+      { config, path: join(dataDir, 'c.json'), dataDir },
+      { env: { NODE_ENV: 'production' }, logDestination: sink(), out: new Writable({ write: (c, _e, cb) => ((banner += String(c)), cb()) }) },
+    );
+    try {
+      expect(server.demo).toBeNull();
+      expect(banner).toBe(`Gatehouse listening on ${server.urls.http}; API reference ${server.urls.http}/docs\n`);
+      const health = await fetch(`${server.urls.http}/healthz`);
+      expect(health.headers.get('x-gatehouse-mode')).toBeNull();
+      expect(await health.json()).toMatchObject({ status: 'ok', mode: 'production' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('/healthz answers 503 when the store does not', async () => {
+    const gatehouse = createGatehouse({ stores: createMemoryStores() });
+    const app = await buildServer({
+      gatehouse,
+      logger: createLogger({ log: { level: 'silent' }, mode: 'production' }, sink()),
+      mode: 'production',
+      storeDriver: 'postgres',
+      storeCheck: async () => {
+        throw new Error('connection refused');
+      },
+      bodyLimit: 65536,
+      publicUrls: [],
+      version: '0.0.0',
+    });
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'unavailable', store: { driver: 'postgres', ok: false } });
+    await app.close();
+    await gatehouse.close();
+  });
+});
