@@ -8,7 +8,7 @@ import { configSchema } from '../config/schema.js';
 import { assertDemoAllowed } from '../demo/fence.js';
 
 export function registerConfigCommands(program: Command, io: CliIo): void {
-  const config = program.command('config').description('Check a config file or print its JSON Schema');
+  const config = program.command('config').description('Check a config file, print its reference or its JSON Schema');
   config
     .command('check')
     .description('Validate a config file (with the environment overrides applied); prints a summary')
@@ -31,6 +31,13 @@ export function registerConfigCommands(program: Command, io: CliIo): void {
           '',
         ].join('\n'),
       );
+    });
+  config
+    .command('reference')
+    .description('Print the configuration reference (markdown) that docs/configuration.md embeds')
+    .action(async () => {
+      const { renderConfigReference } = await import('../config/reference.js');
+      io.stdout.write(renderConfigReference() + '\n');
     });
   config
     .command('schema')

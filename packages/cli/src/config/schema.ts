@@ -25,7 +25,7 @@ const serverSchema = z
     publicUrl: z
       .url({ protocol: /^https?$/ })
       .optional()
-      .describe('The URL clients use to reach this server (OpenAPI `servers`, token `iss` default). Default: the HTTP listener\'s URL. Env: `GATEHOUSE_PUBLIC_URL`.'),
+      .describe('The URL clients use to reach this server: OpenAPI `servers` (default: the listeners\' URLs) and the default token `iss`. Env: `GATEHOUSE_PUBLIC_URL`.'),
     trustProxy: z
       .union([z.boolean(), z.array(z.string().min(1)).max(64)])
       .default(false)
@@ -50,7 +50,7 @@ const storeSchema = z
 
 const tokensSchema = z
   .strictObject({
-    issuer: z.string().min(1).max(2048).optional().describe('`iss` of every token. Default: `server.publicUrl`.'),
+    issuer: z.string().min(1).max(2048).optional().describe('`iss` of every token. Default: `server.publicUrl`, else `gatehouse` (never a listener URL: it changes with port 0).'),
     audience: z.string().min(1).max(2048).default('gatehouse').describe('`aud` of every token.'),
     algorithm: z.enum(['EdDSA', 'ES256', 'RS256']).default('EdDSA').describe('Signing algorithm of new keys.'),
     rotateAfterSeconds: positiveInt(10 * 365 * 24 * 3600).optional().describe('Rotate the signing key automatically when it is this old. Off by default (`gatehouse keys rotate`).'),

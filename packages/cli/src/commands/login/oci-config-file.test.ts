@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseOciConfig, readOciProfile } from './oci-config-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gh-oci-'));
+const file = join(dir, 'config');
+writeFileSync(
+  file,
+  [
+    '# comment',
+    '[DEFAULT]',
+    'user=ocid1.user.oc1..aaaa',
+    'fingerprint=12:34',
+    'tenancy=ocid1.tenancy.oc1..bbbb',
+    'region=us-ashburn-1',
+    'key_file=keys/api.pem',
+    '',
+    '[CI]',
+    'user = ocid1.user.oc1..cccc',
+    'key_file=~/.oci/ci.pem',
+    'pass_phrase=p=q',
+  ].join('\n'),
+);
+
+describe('OCI config file', () => {
+  it('reads a profile, inheriting from DEFAULT; key_file relative to the file or under ~', () => {
+    expect(readOciProfile(file, 'DEFAULT')).toEqual({ user: 'ocid1.user.oc1..aaaa', fingerprint: '12:34', tenancy: 'ocid1.tenancy.oc1..bbbb', region: 'us-ashburn-1', keyFile: join(dir, 'keys/api.pem') });
+    expect(readOciProfile(file, 'CI')).toMatchObject({ user: 'ocid1.user.oc1..cccc', tenancy: 'ocid1.tenancy.oc1..bbbb', keyFile: join(homedir(), '.oci/ci.pem'), passPhrase: 'p=q' });
+  });
+
+  it('names a missing profile or missing keys', () => {
+    expect(() => readOciProfile(file, 'PROD')).toThrow(/no profile \[PROD\]/);
+    const partial = join(dir, 'partial');
+    writeFileSync(partial, '[DEFAULT]\nuser=x\nregion=r\n');
+    expect(() => readOciProfile(partial, 'DEFAULT')).toThrow(/missing fingerprint, tenancy, key_file/);
+  });
+
+  it('ignores lines outside sections and without =', () => {
+    expect([...parseOciConfig('stray=1\n[A]\nnot a pair\nk=v\n').entries()].map(([n, m]) => [n, [...m]])).toEqual([['A', [['k', 'v']]]]);
+  });
+});
