@@ -11,4 +11,8 @@ if [ -z "${DATABASE_URL:-}" ] && [ -f scripts/pg-test.sh ]; then
   eval "$pg_env"
 fi
 
+# The hosted-login-page test drives a real Chromium (Debian's package; Playwright cannot download its own here).
+CHROMIUM_PATH="$(bash scripts/ensure-chromium.sh)"
+export CHROMIUM_PATH
+
 npx turbo run build typecheck lint test --concurrency=2 --output-logs=new-only "$@"
