@@ -8,5 +8,6 @@ if [ ! -f examples/auth-server/package.json ]; then
   echo "Run the tests instead: npm ci && npm test" >&2
   exit 0
 fi
-npx turbo run build --filter=@gatehouse/example-auth-server... --output-logs=errors-only
+echo "Gatehouse: building the example auth server and its packages (the first build takes a minute or two)..." >&2
+npx turbo run build --filter=@gatehouse/example-auth-server... --output-logs=errors-only >&2
 exec npm run --silent start -w @gatehouse/example-auth-server -- "$@"
