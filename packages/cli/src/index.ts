@@ -15,3 +15,5 @@ export { assertDemoAllowed, isLoopbackHost, DEMO_PUBLIC_BIND_ENV, DEMO_PUBLIC_BI
 export { demoLoginCommands, renderDemoBanner } from './demo/banner.js';
 export { main, buildProgram } from './cli/main.js';
 export { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
+// The Fastify decorations (`app.gatehouseGuard`, `request.gatehousePrincipal`) come with the adapter's types.
+export type { GatehouseFastifyOptions } from '@gatehouse/fastify';

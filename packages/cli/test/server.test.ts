@@ -3,7 +3,8 @@
  * ports), all five logins through the CLI's own login commands, the extra routes, graceful shutdown with a
  * request in flight, and production mode.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +41,8 @@ function captureIo(): CliIo & { out: () => string; err: () => string } {
   };
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const io = { ...captureIo(), env };
   const code = await main(['node', 'gatehouse', ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -143,6 +144,21 @@ describe('demo mode, in process', () => {
     const r = await cli(['login', 'tls', '--server', server.urls.https!, '--identity-id', server.demo!.materials.tls.identityId, '--cert', cert, '--key', key, '--ca', demoFiles(dataDir).tlsCa]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^error: tls login refused: HTTP 401: /);
+  });
+
+  it('an encrypted client key works with its passphrase; a wrong one is a clear usage error', async () => {
+    const f = demoFiles(dataDir);
+    const encrypted = join(dataDir, 'client-key.enc.pem');
+    writeFileSync(
+      encrypted,
+      createPrivateKey(readFileSync(f.tlsClientKey)).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'open sesame' }).toString(),
+    );
+    const args = ['login', 'tls', '--server', server.urls.https!, '--identity-id', server.demo!.materials.tls.identityId, '--cert', f.tlsClientCert, '--key', encrypted, '--ca', f.tlsCa];
+    const ok = await cli(args, { GATEHOUSE_KEY_PASSPHRASE: 'open sesame' });
+    expect(ok.code).toBe(0);
+    expect(ok.out.trim()).toMatch(JWT);
+    const wrong = await cli(args, { GATEHOUSE_KEY_PASSPHRASE: 'wrong' });
+    expect(wrong).toMatchObject({ code: 2, err: 'error: --key: cannot decrypt the private key (wrong passphrase?)\n' });
   });
 
   it('hostile bodies get the dialect\'s 4xx, never a 500', async () => {

@@ -12,11 +12,10 @@ import type { LoadedConfig } from '../config/load.js';
 import type { GatehouseConfig } from '../config/schema.js';
 import { usageError } from '../errors.js';
 import { openStores, type OpenedStores } from '../store/open-stores.js';
-import { renderDemoBanner, type BannerInput } from '../demo/banner.js';
-import { startDemoUpstreams, demoOciHost, type DemoUpstreams } from '../demo/emulators.js';
+import type { BannerInput } from '../demo/banner.js';
+import type { DemoUpstreams } from '../demo/emulators.js';
 import { assertDemoAllowed } from '../demo/fence.js';
-import { loadOrCreateMaterials, writeDemoFiles, type DemoFiles, type DemoMaterials } from '../demo/materials.js';
-import { seedDemo } from '../demo/seed.js';
+import type { DemoFiles, DemoMaterials } from '../demo/materials.js';
 import { CLI_VERSION } from '../version.js';
 import { buildServer } from './app.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -68,6 +67,23 @@ export interface RunningServer extends ServerContext {
 
 const PURGE_INTERVAL_MS = 60_000;
 
+async function loadDemoCode() {
+  const [materials, emulators, seed, banner] = await Promise.all([
+    import('../demo/materials.js'),
+    import('../demo/emulators.js'),
+    import('../demo/seed.js'),
+    import('../demo/banner.js'),
+  ]);
+  return {
+    loadOrCreateMaterials: materials.loadOrCreateMaterials,
+    writeDemoFiles: materials.writeDemoFiles,
+    startDemoUpstreams: emulators.startDemoUpstreams,
+    demoOciHost: emulators.demoOciHost,
+    seedDemo: seed.seedDemo,
+    renderDemoBanner: banner.renderDemoBanner,
+  };
+}
+
 const enabledStrategyIds = (strategies: { id: string }[]) => new Set(strategies.map((s) => s.id));
 
 export async function startServer(loaded: LoadedConfig, options: StartServerOptions = {}): Promise<RunningServer> {
@@ -113,7 +129,10 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     // Listeners first: their URLs (port 0 included) feed the issuer default, OpenAPI and the demo IdP.
     let demo: DemoContext | null = null;
     let materials: DemoMaterials | null = null;
-    if (demoMode) materials = (await loadOrCreateMaterials(config.dataDir)).materials;
+    // Demo code (emulators, the OpenID provider, the certificate factory) is loaded in demo mode only:
+    // a production server never imports it.
+    const demoCode = demoMode ? await loadDemoCode() : null;
+    if (demoCode) materials = (await demoCode.loadOrCreateMaterials(config.dataDir)).materials;
     const http = await listenHttp(config.server.host, config.server.port);
     const listeners: Listener[] = [http];
     let https: Listener | null = null;
@@ -127,9 +146,9 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     }
     const urls = { http: http.url, https: https?.url ?? null };
 
-    if (materials) {
-      const files = writeDemoFiles(config.dataDir, materials);
-      const upstreams = await startDemoUpstreams(materials, { idpRedirectUri: config.demo.idp ? `${urls.http}${config.demo.idpRedirectPath}` : null });
+    if (materials && demoCode) {
+      const files = demoCode.writeDemoFiles(config.dataDir, materials);
+      const upstreams = await demoCode.startDemoUpstreams(materials, { idpRedirectUri: config.demo.idp ? `${urls.http}${config.demo.idpRedirectPath}` : null });
       cleanups.push(() => upstreams.close());
       if (upstreams.idp?.notes.length) logger.info({ notes: upstreams.idp.notes }, 'demo IdP (oidc-provider) runs with development defaults');
       demo = { materials, files, upstreams };
@@ -140,7 +159,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       demo
         ? {
             stsUrl: demo.upstreams.sts.url,
-            ociRelay: { [demoOciHost(demo.materials)]: demo.upstreams.oci.url },
+            ociRelay: { [demoCode!.demoOciHost(demo.materials)]: demo.upstreams.oci.url },
             idp: demo.upstreams.idp,
           }
         : null,
@@ -171,7 +190,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     const { kid } = await gatehouse.issuer.keys.signingKey();
     const enabled = enabledStrategyIds(strategies);
     if (demo) {
-      const seeded = await seedDemo(gatehouse, demo.materials, enabled);
+      const seeded = await demoCode!.seedDemo(gatehouse, demo.materials, enabled);
       logger.info({ ...seeded }, 'demo identities and users seeded');
     }
 
@@ -225,7 +244,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
         cli: options.cliCommand ?? 'npx gatehouse',
         extra,
       };
-      out.write(renderDemoBanner(banner));
+      out.write(demoCode!.renderDemoBanner(banner));
     } else {
       out.write(`Gatehouse listening on ${urls.http}${urls.https ? ` and ${urls.https} (mTLS)` : ''}; API reference ${urls.http}/docs\n`);
     }

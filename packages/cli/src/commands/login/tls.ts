@@ -1,17 +1,16 @@
 /**
- * `gatehouse login tls`: logs in over mutual TLS. The client certificate (and key) are presented in the
- * TLS handshake; the body carries only the identity id (seed 002).
+ * `gatehouse login tls`: logs in over mutual TLS (`@gatehouse/client`'s mTLS agent). The client certificate
+ * (and key) are presented in the TLS handshake; the body carries only the identity id (seed 002).
  */
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent } from 'undici';
+import { createMtlsAgent, TLS_CERT_LOGIN_ROUTE } from '@gatehouse/client';
 import type { CliIo } from '../../cli/io.js';
 import { readSecret } from '../../cli/secrets.js';
 import { usageError } from '../../errors.js';
 import { loginRefused, postJson } from './http.js';
 import { printLogin } from './output.js';
 import { parseServerUrl } from './server-url.js';
-
-export const TLS_LOGIN_PATH = '/api/v1/auth/tls-cert-auth/login';
 
 export interface TlsLoginOptions {
   server: string;
@@ -43,10 +42,19 @@ export async function loginTls(io: CliIo, opts: TlsLoginOptions): Promise<void> 
     encrypted || opts.keyPassphraseStdin
       ? await readSecret(io, { stdin: opts.keyPassphraseStdin }, { what: 'key passphrase', flag: '--key-passphrase', envVar: 'GATEHOUSE_KEY_PASSPHRASE', prompt: 'Key passphrase: ' })
       : undefined;
-  const dispatcher = new Agent({ connect: { cert, key, ...(passphrase ? { passphrase } : {}), ...(ca ? { ca } : {}) } });
+  let keyPem = key;
+  if (passphrase !== undefined) {
+    // Decrypted in memory only, so the agent gets a plain key and a wrong passphrase is a clear error here.
+    try {
+      keyPem = createPrivateKey({ key, passphrase }).export({ type: 'pkcs8', format: 'pem' }).toString();
+    } catch {
+      throw usageError('--key: cannot decrypt the private key (wrong passphrase?)');
+    }
+  }
+  const dispatcher = createMtlsAgent({ certPem: cert, keyPem, ...(ca ? { caPem: ca } : {}) });
   try {
     const body = { identityId: opts.identityId, ...(opts.organization ? { organizationSlug: opts.organization } : {}) };
-    const res = await postJson(new URL(TLS_LOGIN_PATH, server), body, { dispatcher });
+    const res = await postJson(new URL(TLS_CERT_LOGIN_ROUTE, server), body, { dispatcher });
     const token = (res.body as { accessToken?: unknown } | undefined)?.accessToken;
     if (res.status !== 200 || typeof token !== 'string') throw loginRefused('tls', res.status, res.body);
     printLogin(io, opts.json, token, res.body);
