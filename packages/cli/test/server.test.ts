@@ -3,7 +3,7 @@
  * ports), all five logins through the CLI's own login commands, the extra routes, graceful shutdown with a
  * request in flight, and production mode.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
-import { resolveConfig } from '../src/config/load.js';
+import { applyEnvOverrides, resolveConfig } from '../src/config/load.js';
 import { demoFiles } from '../src/demo/materials.js';
 import { buildServer } from '../src/server/app.js';
 import { createLogger } from '../src/server/logger.js';
@@ -59,13 +59,14 @@ function refused(url: string): Promise<boolean> {
 describe('demo mode, in process', () => {
   let server: RunningServer;
   let banner = '';
+  let logs = '';
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-server-'));
 
   beforeAll(async () => {
     const { config } = resolveConfig({ mode: 'demo', dataDir, store: { driver: 'memory' }, server: { port: 0, tls: { port: 0 } } }, dataDir);
     server = await startServer(
       { config, path: join(dataDir, 'gatehouse.config.json'), dataDir },
-      { env: {}, logDestination: sink(), out: new Writable({ write: (c, _e, cb) => ((banner += String(c)), cb()) }) },
+      { env: {}, logDestination: new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) }), out: new Writable({ write: (c, _e, cb) => ((banner += String(c)), cb()) }) },
     );
   });
   afterAll(() => server?.close());
@@ -95,6 +96,25 @@ describe('demo mode, in process', () => {
       expect(token).toMatch(JWT);
       expect((await server.gatehouse.issuer.verify(token, { stateful: 'check' })).authMethod).toBe(strategy);
     }
+  });
+
+  it('logs JSON lines: one request line with both request ids, audit events, and never a password or token', async () => {
+    const m = server.demo!.materials;
+    const res = await fetch(`${server.urls.http}/api/v1/users/auth/_login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: m.users.operator.username, password: m.users.operator.password }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    const requestId = res.headers.get('x-request-id')!;
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = logs.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.every((l) => l.mode === 'demo' && typeof l.time === 'string')).toBe(true);
+    const request = lines.find((l) => l.msg === 'request' && l.gatehouseReqId === requestId);
+    expect(request).toMatchObject({ method: 'POST', path: '/api/v1/users/auth/_login', status: 200, reqId: expect.any(String) });
+    const audit = lines.find((l) => (l.audit as { requestId?: string } | undefined)?.requestId === requestId);
+    expect(audit).toMatchObject({ msg: 'login.succeeded', audit: { type: 'login.succeeded', endpoint: 'ece-password', status: 200 } });
+    for (const secret of [m.users.operator.password, m.users.mfa.password, token, m.alicloud.accessKeySecret]) expect(logs).not.toContain(secret);
   });
 
   it('an MFA user without a code, a wrong password, a certificate without the CA: exit codes and public messages only', async () => {
@@ -235,5 +255,28 @@ describe('production mode', () => {
     expect(res.json()).toMatchObject({ status: 'unavailable', store: { driver: 'postgres', ok: false } });
     await app.close();
     await gatehouse.close();
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('on PostgreSQL (DATABASE_URL)', () => {
+  it('production mode serves logins from a PostgreSQL store; demo mode refuses that store', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-pg-'));
+    const schema = `gh_cli_${randomBytes(6).toString('hex')}`;
+    const env = { DATABASE_URL: process.env.DATABASE_URL!, GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const { config } = resolveConfig(applyEnvOverrides({ store: { schema }, server: { port: 0 } }, env), dataDir);
+    expect(config.store.driver).toBe('postgres');
+    const server = await startServer({ config, path: join(dataDir, 'c.json'), dataDir }, { env, logDestination: sink(), out: sink() });
+    try {
+      const { createPasswordUser } = await import('@gatehouse/core/password');
+      await createPasswordUser(server.gatehouse.stores, { username: 'pg-user', password: 'pg-password-123' }, { now: new Date(), params: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+      const r = await cli(['login', 'password', '--server', server.urls.http, '--username', 'pg-user', '--password', 'pg-password-123']);
+      expect(r.code).toBe(0);
+      expect(r.out.trim()).toMatch(JWT);
+      expect(await (await fetch(`${server.urls.http}/healthz`)).json()).toMatchObject({ status: 'ok', mode: 'production', store: { driver: 'postgres', ok: true } });
+    } finally {
+      await server.close();
+    }
+    const demo = resolveConfig(applyEnvOverrides({ mode: 'demo', store: { schema } }, env), dataDir).config;
+    await expect(startServer({ config: demo, path: join(dataDir, 'c.json'), dataDir }, { env, logDestination: sink(), out: sink() })).rejects.toThrow(/refusing to start in demo mode on a PostgreSQL store/);
   });
 });

@@ -45,6 +45,11 @@ const storeSchema = z
       .default('pglite')
       .describe('`pglite`: embedded PostgreSQL in `<dataDir>/pglite` (one process). `postgres`: a PostgreSQL server (`url`). `memory`: nothing persisted (tests only). Setting `DATABASE_URL` selects `postgres`.'),
     url: z.string().min(1).optional().describe('PostgreSQL connection string, for `driver: postgres`. Env: `DATABASE_URL` (preferred: it is a secret).'),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default('public')
+      .describe('PostgreSQL schema holding the `gatehouse_*` tables (created when missing); lets several deployments share one database.'),
   })
   .describe('Where identities, users, tokens, nonces and signing keys live.');
 

@@ -45,10 +45,10 @@ export async function openStores(config: GatehouseConfig, encryptionKey: Buffer 
   if (driver === 'pglite') {
     const dir = join(config.dataDir, PGLITE_DIR);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stores = await createPgliteStores({ dataDir: dir, encryptionKey });
+    const stores = await createPgliteStores({ dataDir: dir, encryptionKey, schema: config.store.schema });
     return { stores, driver, location: dir, check: checkOf(stores), close: () => stores.close() };
   }
   const url = config.store.url!;
-  const stores = await createPostgresStores({ connectionString: url, encryptionKey, ...(onPoolError ? { onPoolError } : {}) });
+  const stores = await createPostgresStores({ connectionString: url, encryptionKey, schema: config.store.schema, ...(onPoolError ? { onPoolError } : {}) });
   return { stores, driver, location: redactConnectionString(url), check: checkOf(stores), close: () => stores.close() };
 }
