@@ -73,6 +73,16 @@ export function registerIdentityCommands(program: Command, io: CliIo): void {
     .option('--token-json <json>', 'token settings as JSON: accessTokenTTL, accessTokenMaxTTL, accessTokenNumUsesLimit, accessTokenTrustedIps')
     .option('--config <file>', 'config file')
     .option('--json', 'print the stored method as JSON')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  gatehouse identity attach "$ID" alicloud --config-json \'{"allowedArns":["acs:ram::1234567890123456:role/ci"]}\'',
+        '  gatehouse identity attach "$ID" oci --config-json \'{"tenancyOcid":"ocid1.tenancy.oc1..aaaa…"}\'',
+        '  gatehouse identity attach "$ID" tls-cert --config-file tls.json --token-json \'{"accessTokenTTL":900}\'',
+      ].join('\n'),
+    )
     .action(async (identityId: string, method: string, opts: { configJson?: string; configFile?: string; tokenJson?: string; config?: string; json?: boolean }) => {
       if (opts.configJson !== undefined && opts.configFile !== undefined) throw usageError('give the method config one way only: --config-json or --config-file');
       if (opts.configJson === undefined && opts.configFile === undefined) throw usageError('the method config is required: --config-json <json> or --config-file <file>');

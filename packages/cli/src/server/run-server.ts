@@ -33,5 +33,15 @@ export async function runServer(configPath: string, options: StartServerOptions 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Node would print a stack trace and die mid-request; instead: one fatal log line (message only, it may
+  // come from a library), a graceful shutdown, exit code 1.
+  const onFatal = (err: unknown) => {
+    running.logger.fatal({ err: { message: err instanceof Error ? err.message : String(err) } }, 'uncaught error: shutting down');
+    if (signalled) return;
+    signalled = true;
+    running.close().finally(() => done(1));
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
   return { ...running, finished };
 }

@@ -21,6 +21,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
     .option('--access-key-secret-stdin', 'read the AccessKey secret from standard input')
     .option('--organization <slug>', 'organizationSlug')
     .option('--json', 'print the whole response as JSON')
+    .addHelpText('after', '\nExample:\n  gatehouse login alicloud --server https://auth.example.com --identity-id "$ID" --credentials-file alicloud.json')
     .action(async (opts) => (await import('./alicloud.js')).loginAlicloud(io, opts));
 
   login
@@ -32,6 +33,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
     .option('--profile <name>', 'profile in the config file', 'DEFAULT')
     .option('--organization <slug>', 'organizationSlug')
     .option('--json', 'print the whole response as JSON')
+    .addHelpText('after', '\nExample:\n  gatehouse login oci --server https://auth.example.com --identity-id "$ID" --oci-config ~/.oci/config --profile DEFAULT')
     .action(async (opts) => (await import('./oci.js')).loginOci(io, opts));
 
   login
@@ -45,6 +47,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
     .option('--key-passphrase-stdin', 'read the key passphrase from standard input (else GATEHOUSE_KEY_PASSPHRASE or a prompt)')
     .option('--organization <slug>', 'organizationSlug')
     .option('--json', 'print the whole response as JSON')
+    .addHelpText('after', '\nExample:\n  gatehouse login tls --server https://auth.example.com:8443 --identity-id "$ID" --cert client.pem --key client-key.pem --ca server-ca.pem')
     .action(async (opts) => (await import('./tls.js')).loginTls(io, opts));
 
   addPasswordOptions(
@@ -58,5 +61,9 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
       .option('--recovery-code <code>', 'recovery code instead of a TOTP code (idp-mfa)'),
   )
     .option('--json', 'print the whole response as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gatehouse login password --username operator --password-file operator.password\n  gatehouse login password --email dora@example.com --password-stdin --otp 123456 < dora.password',
+    )
     .action(async (opts) => (await import('./password.js')).loginPassword(io, opts));
 }
