@@ -85,6 +85,7 @@ async function loadDemoCode() {
 }
 
 const enabledStrategyIds = (strategies: { id: string }[]) => new Set(strategies.map((s) => s.id));
+const hasStrategy = (strategies: { id: string }[], id: string) => strategies.some((s) => s.id === id);
 
 export async function startServer(loaded: LoadedConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
@@ -186,6 +187,9 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       cleanups.push(stopPurge);
     }
 
+    if (hasStrategy(strategies, 'tls-cert') && !config.server.tls && !config.strategies.tlsCert.certificateHeader) {
+      logger.warn('tls-cert is enabled but no client certificate can arrive: configure server.tls (an mTLS listener) or strategies.tlsCert.certificateHeader behind a proxy');
+    }
     // The signing key is made on first start and persisted; later starts load it.
     const { kid } = await gatehouse.issuer.keys.signingKey();
     const enabled = enabledStrategyIds(strategies);
