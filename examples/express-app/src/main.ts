@@ -3,8 +3,8 @@ import { createResourceApp } from './app.js';
 const port = Number(process.env.PORT ?? 3001);
 const app = createResourceApp({
   authServerUrl: process.env.GATEHOUSE_URL ?? 'http://127.0.0.1:8080',
-  issuer: process.env.GATEHOUSE_ISSUER ?? 'http://127.0.0.1:8080',
-  audience: process.env.GATEHOUSE_AUDIENCE ?? 'gatehouse-demo',
+  issuer: process.env.GATEHOUSE_ISSUER ?? 'gatehouse',
+  audience: process.env.GATEHOUSE_AUDIENCE ?? 'gatehouse',
   introspectionSecret: process.env.GATEHOUSE_INTROSPECTION_SECRET,
 });
 app.listen(port, '127.0.0.1', () => {
