@@ -13,6 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { createRemoteVerifier } from '@gatehouse/client';
 import { afterAll, describe, expect, it } from 'vitest';
 
+/**
+ * The environment of someone typing the README's start line: no DATABASE_URL (CI exports one for the store
+ * suites, and demo mode rightly refuses a PostgreSQL store).
+ */
+function readmeEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  return env;
+}
+
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const START_TIMEOUT_MS = 240_000;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -29,7 +38,7 @@ const running = new Set<ChildProcessWithoutNullStreams>();
 function start(dataDir: string, extraEnv: Record<string, string> = {}): Started {
   const child = spawn('bash', ['scripts/start.sh'], {
     cwd: REPO,
-    env: { ...process.env, GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_PORT: '0', GATEHOUSE_TLS_PORT: '0', ...extraEnv },
+    env: { ...readmeEnv(), GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_PORT: '0', GATEHOUSE_TLS_PORT: '0', ...extraEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -59,7 +68,7 @@ async function waitFor(started: Started, pattern: RegExp): Promise<string> {
 
 function run(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', command], { cwd: REPO, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', command], { cwd: REPO, env: readmeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
