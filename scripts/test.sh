@@ -15,4 +15,15 @@ fi
 CHROMIUM_PATH="$(bash scripts/ensure-chromium.sh)"
 export CHROMIUM_PATH
 
-npx turbo run build typecheck lint test --concurrency=2 --output-logs=new-only "$@"
+log="$(mktemp)"
+set +e
+npx turbo run build typecheck lint test --concurrency=2 --output-logs=new-only "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over every package's vitest summary ("Tests  2 failed | 15 passed (17)").
+sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\S+:test: +Tests +[0-9]' | awk '
+  { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' || true
+rm -f "$log"
+exit "$status"
