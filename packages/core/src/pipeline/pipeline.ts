@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
 import type { GatehouseRequest, GatehouseResponse } from '../contract/http.js';
 import type { EndpointDefinition, Outcome, Reply, RequestInfo, Strategy, StrategyContext, Subject } from '../contract/strategy.js';
@@ -12,6 +11,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { Stores } from '../stores/ports.js';
 import type { TokenIssuer } from '../tokens/issuer.js';
 import { resolveClientIp, type TrustProxy } from './client-address.js';
+import { randomId } from '../runtime/random-id.js';
 import { parseWith } from './validation.js';
 
 export interface RateLimitRule {
@@ -48,7 +48,7 @@ interface Deps {
 }
 
 /** `req-` + 16 random bytes: unguessable, so request ids can't be used to probe logs. */
-export const newRequestId = () => `req-${randomBytes(12).toString('base64url')}`;
+export const newRequestId = () => `req-${randomId(12)}`;
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 

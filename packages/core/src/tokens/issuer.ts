@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomId } from '../runtime/random-id.js';
 import type { JWTPayload } from 'jose';
 import { signCompactJws } from './jws-sign.js';
 import { decodeCompactJws, verifyJwsSignature } from './jws-verify.js';
@@ -120,7 +120,7 @@ export class TokenIssuer {
       throw new AuthError({ kind: 'forbidden', reasonCode: 'ip_not_trusted', message: 'Access denied: IP address not allowed' });
     }
     const now = this.clock.now();
-    const jti = randomBytes(16).toString('base64url');
+    const jti = randomId(16);
     const expiresAt = new Date(now.getTime() + settings.accessTokenTTL * 1000);
     const session: TokenSession = {
       jti,
