@@ -12,7 +12,7 @@
 // deployment runs it on a timer; here every second), so the live set is rate × lifetime by design. Short
 // lifetimes make it reach its steady size during the warm-up. What must not grow is anything else.
 import autocannon from 'autocannon';
-import { buildAlicloudLoginBody } from '@gatehouse/client';
+import { buildAlicloudLoginBody } from '@gatehouse-auth/client';
 import { ALICLOUD_KEY, API_KEY, IDENTITY_ID, startServer } from './servers/upstream-common.mjs';
 
 const TTL_SECONDS = 15; // token TTL and max TTL

@@ -1,5 +1,5 @@
 // Password login throughput at equal hashing cost (argon2id 19 MiB, t=2, p=1): Gatehouse's ece-password strategy
-// through @gatehouse/express vs passport-local and better-auth on the same Express 5, each in its own process.
+// through @gatehouse-auth/express vs passport-local and better-auth on the same Express 5, each in its own process.
 import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
 import { USERS } from './servers/password-common.mjs';

@@ -5,7 +5,7 @@ import { Bench } from 'tinybench';
 import { importJWK, jwtVerify } from 'jose';
 import { createVerifier } from 'fast-jwt';
 import jsonwebtoken from 'jsonwebtoken';
-import { createGatehouse } from '@gatehouse/core';
+import { createGatehouse } from '@gatehouse-auth/core';
 
 export async function run({ time = 1500 } = {}) {
   const rows = [];

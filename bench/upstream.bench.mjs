@@ -12,9 +12,9 @@
 // measures the saturation throughput of the via path, to show where the offered rate sits.
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
-import { buildAlicloudLoginBody, buildOciLoginBody } from '@gatehouse/client';
-import { percentEncode } from '@gatehouse/testing/sts';
-import { createOciTestUser, randomOcid } from '@gatehouse/testing/oci';
+import { buildAlicloudLoginBody, buildOciLoginBody } from '@gatehouse-auth/client';
+import { percentEncode } from '@gatehouse-auth/testing/sts';
+import { createOciTestUser, randomOcid } from '@gatehouse-auth/testing/oci';
 import { ALICLOUD_KEY, IDENTITY_ID, OCI_REGION, startServer } from './servers/upstream-common.mjs';
 import { createPacedLoad } from './servers/upstream-load.mjs';
 

@@ -9,5 +9,5 @@ if [ ! -f examples/auth-server/package.json ]; then
   exit 0
 fi
 echo "Gatehouse: building the example auth server and its packages (the first build takes a minute or two)..." >&2
-npx turbo run build --filter=@gatehouse/example-auth-server... --output-logs=errors-only >&2
-exec npm run --silent start -w @gatehouse/example-auth-server -- "$@"
+npx turbo run build --filter=@gatehouse-auth/example-auth-server... --output-logs=errors-only >&2
+exec npm run --silent start -w @gatehouse-auth/example-auth-server -- "$@"

@@ -1,8 +1,8 @@
 // Shared by the throughput servers: one identity with an API key, and the hand-written "same cryptography"
 // login (SHA-256 + constant-time compare + EdDSA-signed JWT + a session record) the adapters are compared to.
 import { createHash, generateKeyPairSync, randomBytes, sign, timingSafeEqual } from 'node:crypto';
-import { createGatehouse } from '@gatehouse/core';
-import { apiKeyStrategy, hashApiKey } from '@gatehouse/example-custom-strategy';
+import { createGatehouse } from '@gatehouse-auth/core';
+import { apiKeyStrategy, hashApiKey } from '@gatehouse-auth/example-custom-strategy';
 
 export const API_KEY = `ghk_${'A'.repeat(43)}`;
 export const IDENTITY_ID = '00000000-0000-4000-8000-000000000001';

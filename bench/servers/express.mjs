@@ -1,5 +1,5 @@
 import express from 'express';
-import { gatehouseExpress } from '@gatehouse/express';
+import { gatehouseExpress } from '@gatehouse-auth/express';
 import { bareLogin, benchGatehouse, ready } from './common.mjs';
 
 const app = express();

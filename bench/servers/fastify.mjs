@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { gatehouseFastify } from '@gatehouse/fastify';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
 import { bareLogin, benchGatehouse, ready } from './common.mjs';
 
 const app = Fastify();

@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import Router from '@koa/router';
-import { gatehouseKoa } from '@gatehouse/koa';
+import { gatehouseKoa } from '@gatehouse-auth/koa';
 import { bareLogin, benchGatehouse, ready } from './common.mjs';
 
 const app = new Koa();

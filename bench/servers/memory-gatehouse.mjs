@@ -1,4 +1,4 @@
-// The process whose memory memory.bench.mjs watches (run with --expose-gc): Fastify + @gatehouse/fastify with
+// The process whose memory memory.bench.mjs watches (run with --expose-gc): Fastify + @gatehouse-auth/fastify with
 // two strategies, the api-key example (cheapest login) and alicloud against the STS emulator in another process
 // (nonce replay store, token trusted-IP CIDR cache, pooled outbound client), and the per-IP rate limiter on
 // (limiter store). In-memory stores.
@@ -9,10 +9,10 @@
 // deployment runs it on a timer. The live set then reaches its steady size within seconds, and anything that
 // still grows is a leak.
 import Fastify from 'fastify';
-import { createGatehouse, createMemoryStores } from '@gatehouse/core';
-import { gatehouseFastify } from '@gatehouse/fastify';
-import { apiKeyStrategy, hashApiKey } from '@gatehouse/example-custom-strategy';
-import { alicloudStrategy } from '@gatehouse/strategy-alicloud';
+import { createGatehouse, createMemoryStores } from '@gatehouse-auth/core';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
+import { apiKeyStrategy, hashApiKey } from '@gatehouse-auth/example-custom-strategy';
+import { alicloudStrategy } from '@gatehouse-auth/strategy-alicloud';
 import { config, serve, ALICLOUD_KEY, API_KEY, IDENTITY_ID } from './upstream-common.mjs';
 
 const { emulatorUrl, ttlSeconds, skewSeconds, purgeEveryMs } = config();

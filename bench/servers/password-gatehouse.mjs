@@ -1,8 +1,8 @@
 import express from 'express';
-import { createGatehouse } from '@gatehouse/core';
-import { createPasswordUser } from '@gatehouse/core/password';
-import { gatehouseExpress } from '@gatehouse/express';
-import { ecePasswordStrategy } from '@gatehouse/strategy-ece-password';
+import { createGatehouse } from '@gatehouse-auth/core';
+import { createPasswordUser } from '@gatehouse-auth/core/password';
+import { gatehouseExpress } from '@gatehouse-auth/express';
+import { ecePasswordStrategy } from '@gatehouse-auth/strategy-ece-password';
 import { ARGON2, USERS } from './password-common.mjs';
 import { ready } from './common.mjs';
 

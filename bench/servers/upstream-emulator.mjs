@@ -14,11 +14,11 @@ accepted.subscribe(() => connections++);
 let emulator;
 let requests;
 if (kind === 'alicloud') {
-  const { createStsEmulator } = await import('@gatehouse/testing/sts');
+  const { createStsEmulator } = await import('@gatehouse-auth/testing/sts');
   emulator = await createStsEmulator({ accessKeys: [ALICLOUD_KEY], ...(windowSeconds ? { timestampWindowSeconds: windowSeconds } : {}) });
   requests = () => emulator.calls;
 } else if (kind === 'oci') {
-  const { createOciIdentityEmulator } = await import('@gatehouse/testing/oci');
+  const { createOciIdentityEmulator } = await import('@gatehouse-auth/testing/oci');
   emulator = await createOciIdentityEmulator({ users });
   requests = () => emulator.requestCount;
 } else {

@@ -1,10 +1,10 @@
-// Fastify + @gatehouse/fastify with one upstream strategy pointed at an emulator in another process.
+// Fastify + @gatehouse-auth/fastify with one upstream strategy pointed at an emulator in another process.
 // Default options everywhere (pooled outbound client, in-memory stores) except what the emulator needs:
 // alicloud's `stsEndpoints` names the emulator; oci's `relayOverride` sends the signed GET for the real
 // identity host to it, and `replayProtection` is off (see upstream.bench.mjs).
 import Fastify from 'fastify';
-import { createGatehouse } from '@gatehouse/core';
-import { gatehouseFastify } from '@gatehouse/fastify';
+import { createGatehouse } from '@gatehouse-auth/core';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
 import { config, processMonitor, serve, ALICLOUD_KEY, IDENTITY_ID, OCI_HOST } from './upstream-common.mjs';
 
 const { kind, emulatorUrl, tenancyOcid } = config();
@@ -12,11 +12,11 @@ const { kind, emulatorUrl, tenancyOcid } = config();
 let strategy;
 let method;
 if (kind === 'alicloud') {
-  const { alicloudStrategy } = await import('@gatehouse/strategy-alicloud');
+  const { alicloudStrategy } = await import('@gatehouse-auth/strategy-alicloud');
   strategy = alicloudStrategy({ stsEndpoints: { global: emulatorUrl } });
   method = { allowedArns: [ALICLOUD_KEY.arn] };
 } else if (kind === 'oci') {
-  const { ociStrategy } = await import('@gatehouse/strategy-oci');
+  const { ociStrategy } = await import('@gatehouse-auth/strategy-oci');
   strategy = ociStrategy({ relayOverride: { origins: { [OCI_HOST]: emulatorUrl } }, replayProtection: false });
   method = { tenancyOcid };
 } else {

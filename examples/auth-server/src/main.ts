@@ -4,7 +4,7 @@
  * overrides listed in docs/configuration.md apply (ports, data folder, secrets, `DATABASE_URL`).
  */
 import { fileURLToPath } from 'node:url';
-import { runServer } from 'gatehouse';
+import { runServer } from '@gatehouse-auth/server';
 import { mountLoginPage } from './mount-login-page.js';
 
 const configPath = process.env.GATEHOUSE_CONFIG ?? fileURLToPath(new URL('../gatehouse.config.yaml', import.meta.url));
@@ -15,5 +15,6 @@ try {
 } catch (err) {
   // One line, no stack trace: the messages name the config key or file at fault.
   process.stderr.write(`error: ${(err as Error).message}\n`);
-  process.exit((err as { exitCode?: number }).exitCode ?? 1);
+  // 2: the configuration or the environment is at fault (as the CLI exits); 1: anything else.
+  process.exit((err as Error).name === 'ConfigError' ? 2 : 1);
 }

@@ -3,7 +3,7 @@
  * IdP of the idp-mfa strategy (in demo mode: the loopback OpenID provider, `idps/demo`).
  */
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from 'gatehouse';
+import type { ServerContext } from '@gatehouse-auth/server';
 import { loginPage, type LoginPageIdp } from './login-page.js';
 
 /** The parts of the idp-mfa strategy the SSO buttons need. */

@@ -5,11 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createGatehouse, type Gatehouse } from '@gatehouse/core';
-import { createPasswordUser } from '@gatehouse/core/password';
-import { gatehouseFastify } from '@gatehouse/fastify';
-import { ecePasswordStrategy } from '@gatehouse/strategy-ece-password';
-import { idpMfaStrategy } from '@gatehouse/strategy-idp-mfa';
+import { createGatehouse, type Gatehouse } from '@gatehouse-auth/core';
+import { createPasswordUser } from '@gatehouse-auth/core/password';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
+import { ecePasswordStrategy } from '@gatehouse-auth/strategy-ece-password';
+import { idpMfaStrategy } from '@gatehouse-auth/strategy-idp-mfa';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { generate, generateSecret } from 'otplib';
 import { chromium, type Browser, type Page } from 'playwright-core';

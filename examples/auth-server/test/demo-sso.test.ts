@@ -4,7 +4,8 @@
  * login exchanges it (openid-client, ID token fully validated) for a token of a just-in-time user. Driven over
  * HTTP the way a browser would, with one cookie jar per origin.
  */
-import type { RunningServer } from 'gatehouse';
+import type { RunningServer } from '@gatehouse-auth/server';
+import { demoContextOf } from '@gatehouse-auth/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleInProcess } from './support/in-process.js';
 
@@ -35,7 +36,7 @@ async function browse(url: string, init: RequestInit = {}): Promise<Response> {
 
 describe('demo SSO through the in-process OpenID provider', () => {
   it('SSO button → IdP login form → callback → code exchanged for a token of a just-in-time user', async () => {
-    const idp = server.demo!.upstreams.idp!;
+    const idp = demoContextOf(server.demo)!.emulators.idp!;
     const start = await browse(`${server.urls.http}/login/sso/demo`);
     expect(start.status).toBe(302);
     let next = start.headers.get('location')!;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type { RunningServer } from 'gatehouse';
+import type { RunningServer } from '@gatehouse-auth/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleInProcess } from './support/in-process.js';
 

@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRemoteVerifier } from '@gatehouse/client';
+import { createRemoteVerifier } from '@gatehouse-auth/client';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**

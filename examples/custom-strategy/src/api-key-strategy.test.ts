@@ -1,6 +1,6 @@
-import { runStrategyConformance } from '@gatehouse/testing/conformance';
+import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
 import { describe, expect, it } from 'vitest';
-import { createGatehouse } from '@gatehouse/core';
+import { createGatehouse } from '@gatehouse-auth/core';
 import { apiKeyStrategy, generateApiKey } from './api-key-strategy.js';
 
 const { apiKey, config } = generateApiKey('ci');

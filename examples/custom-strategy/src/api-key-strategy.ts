@@ -4,7 +4,7 @@
  * is constant-time. Everything else — validation, limiting, issuing, rendering, audit — is the core's.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AuthError, defineStrategy, tokenResponseSchema } from '@gatehouse/core';
+import { AuthError, defineStrategy, tokenResponseSchema } from '@gatehouse-auth/core';
 import { z } from 'zod';
 
 /** Keys look like `ghk_<43 base64url chars>`: a prefix makes leaked keys greppable by secret scanners. */

@@ -2,8 +2,8 @@
  * A resource API that accepts tokens from a Gatehouse auth server it does not share a process with: signatures
  * are checked offline against the server's JWKS, then introspection makes revocation and use limits count.
  */
-import { createRemoteVerifier } from '@gatehouse/client';
-import { gatehouseGuard } from '@gatehouse/express';
+import { createRemoteVerifier } from '@gatehouse-auth/client';
+import { gatehouseGuard } from '@gatehouse-auth/express';
 import express, { type Express } from 'express';
 
 export interface ResourceAppOptions {

@@ -2,8 +2,8 @@
  * The Koa twin of examples/express-app: a resource API in its own process that accepts Gatehouse tokens,
  * checked offline against the JWKS and then by introspection (revocation, use limits).
  */
-import { createRemoteVerifier } from '@gatehouse/client';
-import { gatehouseGuard, type GatehouseState } from '@gatehouse/koa';
+import { createRemoteVerifier } from '@gatehouse-auth/client';
+import { gatehouseGuard, type GatehouseState } from '@gatehouse-auth/koa';
 import Router from '@koa/router';
 import Koa from 'koa';
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/bin.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write('error: the gatehouse CLI is not built yet: run `npm run build` (or `npx turbo run build --filter=gatehouse...`) first\n');
+  process.stderr.write('error: the gatehouse CLI is not built yet: run `npm run build` (or `npx turbo run build --filter=@gatehouse-auth/cli...`) first\n');
   process.exit(1);
 }
 await import(entry.href);

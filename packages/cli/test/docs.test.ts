@@ -1,13 +1,9 @@
-/**
- * The docs cannot drift from the code: docs/configuration.md embeds exactly the reference generated from the
- * config schema (every key has a description), and docs/cli.md has a section for every command.
- */
+/** docs/cli.md (shipped in the package as dist/cli.md) has a section for every command. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/main.js';
 import { processIo } from '../src/cli/io.js';
-import { configReferenceRows, renderConfigReference } from '../src/config/reference.js';
 
 const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
 
@@ -18,16 +14,6 @@ function leafCommands(cmd: Command, prefix: string[] = []): string[] {
 }
 
 describe('docs', () => {
-  it('docs/configuration.md embeds the generated reference (run `gatehouse config reference` after a schema change)', () => {
-    expect(doc('configuration.md')).toContain(renderConfigReference());
-  });
-
-  it('every config key has a description', () => {
-    const rows = configReferenceRows();
-    expect(rows.length).toBeGreaterThan(50);
-    expect(rows.filter((r) => r.description.trim() === '').map((r) => r.key)).toEqual([]);
-  });
-
   it('docs/cli.md documents every command', () => {
     const cli = doc('cli.md');
     const commands = leafCommands(buildProgram(processIo()));

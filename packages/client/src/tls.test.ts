@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { createCa, type CertificateAuthority, type IssuedCertificate } from '@gatehouse/testing/certs';
+import { createCa, type CertificateAuthority, type IssuedCertificate } from '@gatehouse-auth/testing/certs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginWithTlsCert, TLS_CERT_LOGIN_ROUTE, TlsCertLoginError } from './tls.js';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatehouse, ManualClock, type Gatehouse } from '@gatehouse/core';
+import { createGatehouse, ManualClock, type Gatehouse } from '@gatehouse-auth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteVerifier, TokenVerificationError } from './verify.js';
 

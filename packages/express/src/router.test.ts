@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createGatehouse, defineStrategy, type Gatehouse } from '@gatehouse/core';
+import { createGatehouse, defineStrategy, type Gatehouse } from '@gatehouse-auth/core';
 import { gatehouseExpress, gatehouseGuard } from './index.js';
 
 const echo = defineStrategy({

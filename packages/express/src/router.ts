@@ -3,11 +3,11 @@
  * express.json() result), the core validates, limits, issues and renders.
  */
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
-import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
+import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
   adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, writeNodeResponse,
-} from '@gatehouse/core/node';
+} from '@gatehouse-auth/core/node';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own augmentation point

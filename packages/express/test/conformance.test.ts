@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { runAdapterConformance, type AdapterHarness } from '@gatehouse/testing/conformance';
+import { runAdapterConformance, type AdapterHarness } from '@gatehouse-auth/testing/conformance';
 import { gatehouseExpress, gatehouseGuard } from '../src/index.js';
 
 async function listen(server: Server, scheme: 'http' | 'https'): Promise<string> {

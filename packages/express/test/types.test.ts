@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { expect, expectTypeOf, it } from 'vitest';
-import { createGatehouse, type Principal } from '@gatehouse/core';
+import { createGatehouse, type Principal } from '@gatehouse-auth/core';
 import { gatehouseErrorHandler, gatehouseExpress, gatehouseGuard, gatehouseRouter, type GatehouseExpressOptions } from '../src/index.js';
 
 it('the README example type-checks and serves', async () => {

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createGatehouse, defineStrategy, type Gatehouse } from '@gatehouse/core';
+import { createGatehouse, defineStrategy, type Gatehouse } from '@gatehouse-auth/core';
 import { gatehouseFastify, gatehouseGuard } from './index.js';
 
 const echo = defineStrategy({

@@ -4,12 +4,12 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { guardFrom, toJsonSchema, validationError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
+import { guardFrom, toJsonSchema, validationError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
   DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, pathOf, readJsonBody, respond, routePrefixes, toGatehouseRequest, toNodeResponse,
   type BodyResult, type NodeResponse,
-} from '@gatehouse/core/node';
-import type { BodyError } from '@gatehouse/core';
+} from '@gatehouse-auth/core/node';
+import type { BodyError } from '@gatehouse-auth/core';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -122,7 +122,7 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
 }
 
 /** `await app.register(gatehouseFastify, { gatehouse })`: every strategy, token and JWKS route. */
-export const gatehouseFastify = fp(plugin, { name: '@gatehouse/fastify', fastify: '5.x' });
+export const gatehouseFastify = fp(plugin, { name: '@gatehouse-auth/fastify', fastify: '5.x' });
 
 /**
  * Resource-server preHandler: verifies `Authorization: Bearer`, sets `request.gatehousePrincipal`, or

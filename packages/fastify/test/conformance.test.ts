@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { runAdapterConformance, type AdapterStartOptions } from '@gatehouse/testing/conformance';
-import type { Gatehouse } from '@gatehouse/core';
+import { runAdapterConformance, type AdapterStartOptions } from '@gatehouse-auth/testing/conformance';
+import type { Gatehouse } from '@gatehouse-auth/core';
 import { gatehouseFastify, gatehouseGuard } from '../src/index.js';
 
 async function app(gatehouse: Gatehouse, options: AdapterStartOptions, https?: AdapterStartOptions['tls']): Promise<FastifyInstance> {

@@ -2,7 +2,7 @@
 // `any` coming out of the public API. It also runs, so the README example is known to work.
 import Fastify, { type preHandlerAsyncHookHandler } from 'fastify';
 import { expect, expectTypeOf, it } from 'vitest';
-import { createGatehouse, type Gatehouse, type Principal } from '@gatehouse/core';
+import { createGatehouse, type Gatehouse, type Principal } from '@gatehouse-auth/core';
 import { gatehouseFastify, gatehouseGuard, type GatehouseFastifyOptions } from '../src/index.js';
 
 it('the README example type-checks and serves', async () => {

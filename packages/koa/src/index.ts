@@ -1,3 +1,3 @@
 export { gatehouseKoa, gatehouseKoaErrors, gatehouseGuard } from './middleware.js';
 export type { GatehouseKoaOptions, GatehouseState } from './middleware.js';
-export type { Principal, GuardSource } from '@gatehouse/core';
+export type { Principal, GuardSource } from '@gatehouse-auth/core';

@@ -5,7 +5,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createGatehouse, defineStrategy, type Gatehouse } from '@gatehouse/core';
+import { createGatehouse, defineStrategy, type Gatehouse } from '@gatehouse-auth/core';
 import { gatehouseGuard, gatehouseKoa, type GatehouseState } from './index.js';
 
 const echo = defineStrategy({

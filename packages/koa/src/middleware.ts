@@ -4,11 +4,11 @@
  */
 import Router from '@koa/router';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
-import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse/core';
+import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
   adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, parserBodyError, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, type NodeResponse,
-} from '@gatehouse/core/node';
+} from '@gatehouse-auth/core/node';
 
 export interface GatehouseKoaOptions {
   gatehouse: Gatehouse;

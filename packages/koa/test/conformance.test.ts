@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { runAdapterConformance, type AdapterHarness } from '@gatehouse/testing/conformance';
+import { runAdapterConformance, type AdapterHarness } from '@gatehouse-auth/testing/conformance';
 import { gatehouseGuard, gatehouseKoa, gatehouseKoaErrors, type GatehouseState } from '../src/index.js';
 
 async function listen(server: Server, scheme: 'http' | 'https'): Promise<string> {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import { expect, expectTypeOf, it } from 'vitest';
-import { createGatehouse, type Principal } from '@gatehouse/core';
+import { createGatehouse, type Principal } from '@gatehouse-auth/core';
 import { gatehouseGuard, gatehouseKoa, gatehouseKoaErrors, type GatehouseKoaOptions, type GatehouseState } from '../src/index.js';
 
 it('the README example type-checks and serves', async () => {

@@ -1,4 +1,4 @@
-import type { Stores } from '@gatehouse/core';
+import type { Stores } from '@gatehouse-auth/core';
 import { parseEncryptionKey, type EncryptionKeyInput } from './config/encryption-key.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { MIGRATIONS, migrate, type MigrationReport } from './migrations/index.js';

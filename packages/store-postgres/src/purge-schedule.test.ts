@@ -1,4 +1,4 @@
-import { createMemoryStores, ManualClock, type Stores } from '@gatehouse/core';
+import { createMemoryStores, ManualClock, type Stores } from '@gatehouse-auth/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startPurgeSchedule } from './purge-schedule.js';
 

@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type Stores } from '@gatehouse/core';
+import { systemClock, type Clock, type Stores } from '@gatehouse-auth/core';
 
 export interface PurgeScheduleOptions {
   /** How often to purge. */

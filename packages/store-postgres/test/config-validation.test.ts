@@ -2,7 +2,7 @@
 // named, and nothing reaches the database. (CA PEM and ARN checks live in the tls-cert / alicloud
 // strategies' config schemas; here a strategy of our own stands in for them.)
 import { randomBytes } from 'node:crypto';
-import { createGatehouse, ManualClock, type Gatehouse } from '@gatehouse/core';
+import { createGatehouse, ManualClock, type Gatehouse } from '@gatehouse-auth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteStores, type SqlStores } from '../src/index.js';
 import { apiKeyStrategy, sha256 } from './support/api-key-strategy.js';

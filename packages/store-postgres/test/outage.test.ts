@@ -10,7 +10,7 @@ import {
   tokenResponseSchema,
   type Gatehouse,
   type GatehouseResponse,
-} from '@gatehouse/core';
+} from '@gatehouse-auth/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

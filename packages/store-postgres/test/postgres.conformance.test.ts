@@ -1,6 +1,6 @@
 // The store conformance suite on a real PostgreSQL server (DATABASE_URL), with the concurrency proofs split
 // across two separate pg.Pools standing for two Gatehouse instances.
-import { runStoreConformance } from '@gatehouse/testing/conformance';
+import { runStoreConformance } from '@gatehouse-auth/testing/conformance';
 import { DATABASE_URL, NO_DATABASE_URL, postgresFixture } from './support/fixtures.js';
 
 // Said out loud, not only in a skipped test's name: this is the run that proves multi-instance safety.

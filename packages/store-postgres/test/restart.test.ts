@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGatehouse, ManualClock, type GatehouseRequest } from '@gatehouse/core';
+import { createGatehouse, ManualClock, type GatehouseRequest } from '@gatehouse-auth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteStores, SCHEMA_VERSION, SecretDecryptionError, type SqlStores } from '../src/index.js';
 import { apiKeyStrategy, loginRequest, sha256 } from './support/api-key-strategy.js';

@@ -2,8 +2,8 @@
 // config or temp-token payload in clear, no raw bearer ids or attacker-chosen keys; recovery codes and
 // refresh tokens only as the hashes the caller handed in. Encrypted values are bound to their row.
 import { randomBytes } from 'node:crypto';
-import { createGatehouse, ManualClock, type Stores } from '@gatehouse/core';
-import type { StoreFixture } from '@gatehouse/testing/conformance';
+import { createGatehouse, ManualClock, type Stores } from '@gatehouse-auth/core';
+import type { StoreFixture } from '@gatehouse-auth/testing/conformance';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretDecryptionError } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { AuthError, createGatehouse } from '@gatehouse/core';
+import { AuthError, createGatehouse } from '@gatehouse-auth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alicloudStrategy } from './strategy.js';
 

@@ -5,7 +5,7 @@
  *
  * STS's `Message` is never logged or returned: for `SignatureDoesNotMatch` it echoes the string-to-sign.
  */
-import { AuthError, type StrategyContext } from '@gatehouse/core';
+import { AuthError, type StrategyContext } from '@gatehouse-auth/core';
 import { z } from 'zod';
 import { parseCallerArn, type ParsedArn } from './arn.js';
 import { encodeQuery } from './percent-encode.js';

@@ -1,4 +1,4 @@
-import { AuthError, createMemoryStores, ManualClock, type StrategyContext } from '@gatehouse/core';
+import { AuthError, createMemoryStores, ManualClock, type StrategyContext } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { checkTimestampWindow, claimNonce } from './local-checks.js';
 

@@ -2,7 +2,7 @@
  * Checks made before any network call, against Gatehouse's own clock and replay store, so a stale or
  * replayed request never reaches STS (and cannot be used to make Gatehouse hammer STS).
  */
-import { AuthError, type StrategyContext } from '@gatehouse/core';
+import { AuthError, type StrategyContext } from '@gatehouse-auth/core';
 
 export const NONCE_NAMESPACE = 'alicloud-nonce';
 

@@ -1,4 +1,4 @@
-import { toJsonSchema } from '@gatehouse/core';
+import { toJsonSchema } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { alicloudLoginSchema, parseAlibabaTimestamp } from './request-schema.js';
 

@@ -3,7 +3,7 @@
  * sending a signed STS GetCallerIdentity request (never its secret). Gatehouse checks it locally, has STS
  * verify it, and admits the ARN STS reports if the identity allows it.
  */
-import { AuthError, defineStrategy, tokenResponseSchema, type Strategy } from '@gatehouse/core';
+import { AuthError, defineStrategy, tokenResponseSchema, type Strategy } from '@gatehouse-auth/core';
 import { findAllowedArn } from './arn.js';
 import { createAlicloudConfigSchema, type AlicloudIdentityConfig } from './config-schema.js';
 import { getCallerIdentity } from './get-caller-identity.js';

@@ -1,7 +1,7 @@
 /** The shared strategy conformance suite, with the STS emulator verifying the client's signatures. */
-import { buildAlicloudLoginBody } from '@gatehouse/client';
-import { createStsEmulator, type StsEmulator } from '@gatehouse/testing/sts';
-import { runStrategyConformance } from '@gatehouse/testing/conformance';
+import { buildAlicloudLoginBody } from '@gatehouse-auth/client';
+import { createStsEmulator, type StsEmulator } from '@gatehouse-auth/testing/sts';
+import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
 import { alicloudStrategy } from '../src/index.js';
 import { ALICE, BOB } from './harness.js';
 

@@ -1,9 +1,9 @@
 /** The same login over Express and Koa: the client's body logs in, a replay is refused, a 1 MB body is 413. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildAlicloudLoginBody, loginWithAlicloud } from '@gatehouse/client';
-import { gatehouseExpress } from '@gatehouse/express';
-import { gatehouseKoa } from '@gatehouse/koa';
+import { buildAlicloudLoginBody, loginWithAlicloud } from '@gatehouse-auth/client';
+import { gatehouseExpress } from '@gatehouse-auth/express';
+import { gatehouseKoa } from '@gatehouse-auth/koa';
 import express from 'express';
 import Koa from 'koa';
 import { request } from 'undici';

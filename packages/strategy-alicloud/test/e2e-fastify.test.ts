@@ -1,9 +1,9 @@
 /**
- * Acceptance over real HTTP: Fastify + @gatehouse/fastify + the STS emulator, with @gatehouse/client signing
+ * Acceptance over real HTTP: Fastify + @gatehouse-auth/fastify + the STS emulator, with @gatehouse-auth/client signing
  * (Alibaba's own signing code) and posting. Every refusal keeps the seed's error shape.
  */
-import { AlicloudLoginError, buildAlicloudLoginBody, loginWithAlicloud } from '@gatehouse/client';
-import { gatehouseFastify, gatehouseGuard } from '@gatehouse/fastify';
+import { AlicloudLoginError, buildAlicloudLoginBody, loginWithAlicloud } from '@gatehouse-auth/client';
+import { gatehouseFastify, gatehouseGuard } from '@gatehouse-auth/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ function expectSeedShape(res: { status: number; headers: Record<string, unknown>
 }
 
 describe('alicloud over Fastify', () => {
-  it('a body produced by @gatehouse/client logs in; the token verifies and opens a guarded route', async () => {
+  it('a body produced by @gatehouse-auth/client logs in; the token verifies and opens a guarded route', async () => {
     const token = await loginWithAlicloud({ baseUrl, identityId: h.identityId, ...creds(ALICE), now: h.clock.now() });
     expect(Object.keys(token).sort()).toEqual(['accessToken', 'accessTokenMaxTTL', 'expiresIn', 'tokenType']);
     expect(token).toMatchObject({ expiresIn: 600, accessTokenMaxTTL: 3600, tokenType: 'Bearer' });

@@ -1,7 +1,7 @@
 /** Shared setup for the alicloud suites: a Gatehouse with the strategy, an STS emulator, captured logs and audit. */
-import { buildAlicloudLoginBody, type AlicloudLoginBody } from '@gatehouse/client';
-import { createGatehouse, ManualClock, type AuditEvent, type Gatehouse, type GatehouseResponse, type Logger } from '@gatehouse/core';
-import { createStsEmulator, type StsAccessKey, type StsEmulator } from '@gatehouse/testing/sts';
+import { buildAlicloudLoginBody, type AlicloudLoginBody } from '@gatehouse-auth/client';
+import { createGatehouse, ManualClock, type AuditEvent, type Gatehouse, type GatehouseResponse, type Logger } from '@gatehouse-auth/core';
+import { createStsEmulator, type StsAccessKey, type StsEmulator } from '@gatehouse-auth/testing/sts';
 import { expect } from 'vitest';
 import { alicloudStrategy, type AlicloudStrategyOptions } from '../src/index.js';
 

@@ -1,6 +1,6 @@
 /** The login route end to end through `gatehouse.handle`, with the STS emulator verifying signatures. */
-import { createGatehouse } from '@gatehouse/core';
-import { createStsEmulator } from '@gatehouse/testing/sts';
+import { createGatehouse } from '@gatehouse-auth/core';
+import { createStsEmulator } from '@gatehouse-auth/testing/sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alicloudStrategy } from '../src/index.js';
 import { ALICE, BOB, createHarness, DEPLOYER_SESSION, expectSeedError, FOREIGN_DEPLOYER, lastAudit, PATH, type Harness } from './harness.js';

@@ -2,7 +2,7 @@
  * The authentication backend port: who checks a username and password. The user store is the default
  * (`userStoreBackend`); an LDAP or other directory plugs in by implementing `authenticate`.
  */
-import { AuthError, type StrategyContext } from '@gatehouse/core';
+import { AuthError, type StrategyContext } from '@gatehouse-auth/core';
 
 /** What a backend may use. `signal` aborts when the strategy's timeout fires or the client goes away. */
 export interface AuthenticationContext extends Pick<StrategyContext, 'clock' | 'stores' | 'http' | 'logger'> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ARGON2, DEFAULT_LOCKOUT } from '@gatehouse/core/password';
+import { DEFAULT_ARGON2, DEFAULT_LOCKOUT } from '@gatehouse-auth/core/password';
 import { DEFAULT_BACKEND_TIMEOUT_MS, DEFAULT_SESSION_LIFETIME_SECONDS, resolveOptions } from './options.js';
 import { ecePasswordStrategy } from './strategy.js';
 

@@ -1,6 +1,6 @@
 /** Strategy options, validated once when the strategy is built (a bad option fails at startup, not at login). */
 import { z } from 'zod';
-import { DEFAULT_ARGON2, DEFAULT_LOCKOUT, type Argon2Params, type LockoutPolicy } from '@gatehouse/core/password';
+import { DEFAULT_ARGON2, DEFAULT_LOCKOUT, type Argon2Params, type LockoutPolicy } from '@gatehouse-auth/core/password';
 import type { AuthenticationBackend } from './backend.js';
 
 /** Eight hours: a working day at the console, after which the operator logs in again. */

@@ -1,6 +1,6 @@
 /** The seed's request and response bodies, with the size caps and the redirect rule. */
 import { z } from 'zod';
-import { MAX_PASSWORD_BYTES, MAX_USERNAME_LENGTH, normaliseUsername } from '@gatehouse/core/password';
+import { MAX_PASSWORD_BYTES, MAX_USERNAME_LENGTH, normaliseUsername } from '@gatehouse-auth/core/password';
 import { MAX_LOGIN_STATE_BYTES, MAX_LOGIN_STATE_DEPTH, loginStateProblem } from './login-state.js';
 import { MAX_REDIRECT_PATH_LENGTH, REDIRECT_PATH_MESSAGES, redirectPathProblem } from './redirect-path.js';
 

@@ -3,8 +3,8 @@
  * `{token, session_expiration_time}`, or a 302 to `/sso/token#<token>?state=<login_state>` when
  * `login_state.path` is given. Errors in the ece dialect.
  */
-import { AuthError, defineStrategy, formatEceTime, type Reply, type Strategy } from '@gatehouse/core';
-import { LoginLockout, normaliseUsername } from '@gatehouse/core/password';
+import { AuthError, defineStrategy, formatEceTime, type Reply, type Strategy } from '@gatehouse-auth/core';
+import { LoginLockout, normaliseUsername } from '@gatehouse-auth/core/password';
 import { callBackend, type AuthenticationBackend } from './backend.js';
 import { ssoRedirectLocation } from './login-state.js';
 import { resolveOptions, type EcePasswordOptions } from './options.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPasswordUser, hashPassword } from '@gatehouse/core/password';
-import type { GatehouseResponse } from '@gatehouse/core';
+import { createPasswordUser, hashPassword } from '@gatehouse-auth/core/password';
+import type { GatehouseResponse } from '@gatehouse-auth/core';
 import { CHEAP_ARGON2, harness, headersSansRequestId } from './test-support/harness.js';
 
 const OLD_PARAMS = { memoryCost: 2048, timeCost: 1, parallelism: 1 };

@@ -3,7 +3,7 @@
  * real dummy hash and disabled users only after the hash check, so neither costs less time than a
  * wrong password; hashes made with other parameters are replaced on a successful login.
  */
-import { DEFAULT_ARGON2, PasswordVerifier, type Argon2Params } from '@gatehouse/core/password';
+import { DEFAULT_ARGON2, PasswordVerifier, type Argon2Params } from '@gatehouse-auth/core/password';
 import type { AuthenticationBackend } from './backend.js';
 
 export interface UserStoreBackendOptions {

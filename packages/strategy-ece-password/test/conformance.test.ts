@@ -1,6 +1,6 @@
 /** The strategy conformance suite every login strategy passes (contract, OpenAPI, hostile input, log hygiene). */
-import { createPasswordUser } from '@gatehouse/core/password';
-import { runStrategyConformance } from '@gatehouse/testing/conformance';
+import { createPasswordUser } from '@gatehouse-auth/core/password';
+import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
 import { ecePasswordStrategy } from '../src/index.js';
 import { CHEAP_ARGON2 } from '../src/test-support/harness.js';
 

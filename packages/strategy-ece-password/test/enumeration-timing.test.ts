@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, quantile } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, createGatehouse, createMemoryStores, type Gatehouse } from '@gatehouse/core';
-import { DEFAULT_ARGON2, PasswordVerifier, createPasswordUser } from '@gatehouse/core/password';
+import { ManualClock, createGatehouse, createMemoryStores, type Gatehouse } from '@gatehouse-auth/core';
+import { DEFAULT_ARGON2, PasswordVerifier, createPasswordUser } from '@gatehouse-auth/core/password';
 import { ECE_LOGIN_PATH, ecePasswordStrategy, type AuthenticationBackend } from '../src/index.js';
 import { mannWhitneyU, permutationTestMedians } from './support/distributions.js';
 

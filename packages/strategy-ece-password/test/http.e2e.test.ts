@@ -8,11 +8,11 @@ import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatehouse, type Gatehouse } from '@gatehouse/core';
-import { createPasswordUser } from '@gatehouse/core/password';
-import { gatehouseExpress } from '@gatehouse/express';
-import { gatehouseFastify } from '@gatehouse/fastify';
-import { gatehouseKoa } from '@gatehouse/koa';
+import { createGatehouse, type Gatehouse } from '@gatehouse-auth/core';
+import { createPasswordUser } from '@gatehouse-auth/core/password';
+import { gatehouseExpress } from '@gatehouse-auth/express';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
+import { gatehouseKoa } from '@gatehouse-auth/koa';
 import { ECE_LOGIN_PATH, ecePasswordStrategy, parseSsoRedirectLocation } from '../src/index.js';
 import { CHEAP_ARGON2 } from '../src/test-support/harness.js';
 
@@ -53,7 +53,7 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<Moun
   };
 }
 
-describe.each(Object.keys(adapters))('ece-password over HTTP through @gatehouse/%s', (adapter) => {
+describe.each(Object.keys(adapters))('ece-password over HTTP through @gatehouse-auth/%s', (adapter) => {
   let gatehouse: Gatehouse;
   let mounted: Mounted;
   let userId: string;

@@ -3,7 +3,7 @@
  * lifetimes. Validated once when the strategy is built, so a bad IdP URL fails at startup, not at login.
  */
 import { z } from 'zod';
-import { tokenSettingsSchema } from '@gatehouse/core';
+import { tokenSettingsSchema } from '@gatehouse-auth/core';
 
 /** Bytebase resource ids: lower-case letters, digits and dashes. Also the `<id>` of `idps/<id>`. */
 export const IDP_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;

@@ -2,7 +2,7 @@
  * `POST /v1/auth/login` (Bytebase, seed 004): email + password or an IdP code as the first factor, then
  * TOTP or a recovery code when the user has MFA. Plus the refresh and MFA enrolment endpoints.
  */
-import { AuthError, defineStrategy, type Outcome, type Strategy, type StrategyContext, type OutboundHttp, type Clock } from '@gatehouse/core';
+import { AuthError, defineStrategy, type Outcome, type Strategy, type StrategyContext, type OutboundHttp, type Clock } from '@gatehouse-auth/core';
 import { strategyOptionsSchema, type IdpMfaOptions, type IdpMfaOptionsInput } from './options.js';
 import { loginRequestSchema, loginResponseSchema, type LoginRequest } from './schemas.js';
 import { PasswordLogin } from './login/password.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { User } from '@gatehouse/core';
+import type { User } from '@gatehouse-auth/core';
 import { formatTimestamp, toUserView } from './user-view.js';
 
 const base: User = {

@@ -1,5 +1,5 @@
 /** Maps a stored user to the seed's `user` message. Enrolment secrets never leave through here. */
-import type { User } from '@gatehouse/core';
+import type { User } from '@gatehouse-auth/core';
 import type { UserView } from './schemas.js';
 
 /** `users/<email>`, Bytebase's current resource name; `users/<id>` when the user has no email. */

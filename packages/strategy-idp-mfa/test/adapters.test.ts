@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => idp.close());
 
-describe.each<Adapter>(['express', 'koa'])('idp-mfa over HTTP through @gatehouse/%s', (adapter) => {
+describe.each<Adapter>(['express', 'koa'])('idp-mfa over HTTP through @gatehouse-auth/%s', (adapter) => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startApp(

@@ -1,6 +1,6 @@
 /** The shared strategy conformance suite, once for the password path and once for the OIDC path. */
-import { createPasswordUser } from '@gatehouse/core/password';
-import { runStrategyConformance } from '@gatehouse/testing/conformance';
+import { createPasswordUser } from '@gatehouse-auth/core/password';
+import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
 import { idpMfaStrategy } from '../src/index.js';
 import { TEST_ARGON2 } from './support/app.js';
 import { CLIENT_SECRET, startTestIdp, type TestIdp } from './support/oidc-idp.js';

@@ -4,7 +4,7 @@
  * identified by the reasonCode in the audit event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '@gatehouse/core';
+import type { AuditEvent } from '@gatehouse-auth/core';
 import { startApp, type TestApp } from './support/app.js';
 import { startTestIdp, type TestIdp } from './support/oidc-idp.js';
 import { startTamperIdp, type TamperIdp, type TamperMode } from './support/tamper-idp.js';

@@ -1,7 +1,7 @@
 /** `web: true` logins (cookies, no token in the body) and the refresh route (rotation, reuse detection). */
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCa } from '@gatehouse/testing/certs';
+import { createCa } from '@gatehouse-auth/testing/certs';
 import { parseSetCookie, startApp, type HttpResult, type TestApp } from './support/app.js';
 import { addUser, nextTotpStep, totpAt } from './support/users.js';
 import { expectConnectError, expectNoSecrets, expectSeedLoginBody } from './support/seed-schema.js';

@@ -1,6 +1,6 @@
-import { buildOciLoginBody } from '@gatehouse/client';
-import { createOciTestUser } from '@gatehouse/testing/oci';
-import { AuthError } from '@gatehouse/core';
+import { buildOciLoginBody } from '@gatehouse-auth/client';
+import { createOciTestUser } from '@gatehouse-auth/testing/oci';
+import { AuthError } from '@gatehouse-auth/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseOciSignature } from './authorization-header.js';
 

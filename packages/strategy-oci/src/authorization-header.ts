@@ -5,7 +5,7 @@
  * will check must be the ones Gatehouse checks and forwards. Anything ambiguous (duplicate or unknown
  * parameters, escapes) is refused, so Gatehouse and OCI can never read two different keyIds from one header.
  */
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 import { TENANCY_OCID, USER_OCID, isOcid } from './ocid.js';
 
 export interface OciSignature {

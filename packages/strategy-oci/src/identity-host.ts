@@ -4,7 +4,7 @@
  * `identity.<region>.oci.<realm domain>`), lower case, no port, no userinfo, no trailing dot, no path.
  * Anything else is refused before any network call.
  */
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 
 export const DEFAULT_REALM_DOMAINS = ['oraclecloud.com'] as const;
 

@@ -1,5 +1,5 @@
-import { AuthError } from '@gatehouse/core';
-import { ociUserRecord } from '@gatehouse/testing/oci';
+import { AuthError } from '@gatehouse-auth/core';
+import { ociUserRecord } from '@gatehouse-auth/testing/oci';
 import { describe, expect, it } from 'vitest';
 import { checkOciUser } from './oci-user.js';
 

@@ -1,5 +1,5 @@
 /** What Gatehouse requires of the user OCI Identity returns. */
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 import { z } from 'zod';
 
 /** The fields of OCI's `User` model that the decision rests on; others are ignored. */

@@ -4,7 +4,7 @@
  * fault (401), anything else unexpected is OCI's (502). OCI's error message is never logged: error
  * bodies can echo parts of the signed request.
  */
-import { AuthError, type StrategyContext } from '@gatehouse/core';
+import { AuthError, type StrategyContext } from '@gatehouse-auth/core';
 
 export interface RelayLimits {
   timeoutMs: number;

@@ -1,5 +1,5 @@
 /** The seed's login contract (request and response exactly as Infisical's `POST /api/v1/auth/oci-auth/login`) and the per-identity config. */
-import { tokenResponseSchema } from '@gatehouse/core';
+import { tokenResponseSchema } from '@gatehouse-auth/core';
 import { z } from 'zod';
 import { ocidSchema } from './ocid.js';
 

@@ -1,4 +1,4 @@
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { checkSignedDates, parseHttpDate } from './signed-date.js';
 

@@ -3,7 +3,7 @@
  * itself requires of its own clock. Checking it locally refuses stale captures before any network call,
  * and bounds how long a replay claim has to be kept.
  */
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 
 /** IMF-fixdate (RFC 9110 §5.6.7), what every OCI SDK sends: `Sun, 06 Nov 1994 08:49:37 GMT`. */
 const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-2][0-9]:[0-5][0-9]:[0-6][0-9] GMT$/;

@@ -4,7 +4,7 @@
  * to OCI Identity, and trusts the user OCI returns only if it is of the identity's tenancy.
  */
 import { createHash } from 'node:crypto';
-import { AuthError, defineStrategy, type Strategy } from '@gatehouse/core';
+import { AuthError, defineStrategy, type Strategy } from '@gatehouse-auth/core';
 import { parseOciSignature } from './authorization-header.js';
 import { DEFAULT_REALM_DOMAINS, identityHostParser, invalidHost, normaliseRealmDomains } from './identity-host.js';
 import { checkOciUser } from './oci-user.js';

@@ -1,7 +1,7 @@
 /** The shared strategy conformance suite, with the OCI Identity emulator verifying oci-common signatures. */
-import { buildOciLoginBody } from '@gatehouse/client';
-import { runStrategyConformance } from '@gatehouse/testing/conformance';
-import { createOciIdentityEmulator, type OciIdentityEmulator } from '@gatehouse/testing/oci';
+import { buildOciLoginBody } from '@gatehouse-auth/client';
+import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
+import { createOciIdentityEmulator, type OciIdentityEmulator } from '@gatehouse-auth/testing/oci';
 import { ociStrategy } from '../src/index.js';
 import { HOST, credentialsOf, ociUsers, signingSeconds } from './fixtures.js';
 

@@ -1,11 +1,11 @@
 /** The same login over Express and Koa: the client logs in, a non-OCI host is 400 without a relay, a 1 MB body is 413. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildOciLoginBody, loginWithOci } from '@gatehouse/client';
-import { createGatehouse, type Gatehouse } from '@gatehouse/core';
-import { gatehouseExpress } from '@gatehouse/express';
-import { gatehouseKoa } from '@gatehouse/koa';
-import { createOciIdentityEmulator, type OciIdentityEmulator } from '@gatehouse/testing/oci';
+import { buildOciLoginBody, loginWithOci } from '@gatehouse-auth/client';
+import { createGatehouse, type Gatehouse } from '@gatehouse-auth/core';
+import { gatehouseExpress } from '@gatehouse-auth/express';
+import { gatehouseKoa } from '@gatehouse-auth/koa';
+import { createOciIdentityEmulator, type OciIdentityEmulator } from '@gatehouse-auth/testing/oci';
 import express from 'express';
 import Koa from 'koa';
 import { request } from 'undici';

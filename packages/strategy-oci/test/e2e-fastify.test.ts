@@ -1,11 +1,11 @@
 /**
- * Acceptance over real HTTP: Fastify + @gatehouse/fastify, the OCI Identity emulator verifying signatures,
- * and @gatehouse/client signing with oci-common and posting. Every refusal keeps the seed's error shape.
+ * Acceptance over real HTTP: Fastify + @gatehouse-auth/fastify, the OCI Identity emulator verifying signatures,
+ * and @gatehouse-auth/client signing with oci-common and posting. Every refusal keeps the seed's error shape.
  */
-import { buildOciLoginBody, createRemoteVerifier, loginWithOci, OciLoginError } from '@gatehouse/client';
-import { createGatehouse, type Gatehouse } from '@gatehouse/core';
-import { gatehouseFastify, gatehouseGuard } from '@gatehouse/fastify';
-import { createOciIdentityEmulator, type OciIdentityEmulator, type OciTestUser } from '@gatehouse/testing/oci';
+import { buildOciLoginBody, createRemoteVerifier, loginWithOci, OciLoginError } from '@gatehouse-auth/client';
+import { createGatehouse, type Gatehouse } from '@gatehouse-auth/core';
+import { gatehouseFastify, gatehouseGuard } from '@gatehouse-auth/fastify';
+import { createOciIdentityEmulator, type OciIdentityEmulator, type OciTestUser } from '@gatehouse-auth/testing/oci';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -59,7 +59,7 @@ function expectSeedShape(res: Awaited<ReturnType<typeof post>>, status: number, 
 }
 
 describe('oci over Fastify', () => {
-  it('@gatehouse/client logs in; the token verifies locally, via the JWKS, and opens a guarded route', async () => {
+  it('@gatehouse-auth/client logs in; the token verifies locally, via the JWKS, and opens a guarded route', async () => {
     const before = emu.requestCount;
     const token = await loginWithOci({ baseUrl, identityId, ...credentialsOf(ciBot), now: nextSecond() });
     expect(Object.keys(token).sort()).toEqual(['accessToken', 'accessTokenMaxTTL', 'expiresIn', 'tokenType']);

@@ -1,6 +1,6 @@
 /** Shared test fixtures: OCI users in one tenancy (plus an outsider), distinct signing seconds, raw path signing. */
-import type { OciLoginBody } from '@gatehouse/client';
-import { createOciTestUser, randomOcid, type OciTestUser } from '@gatehouse/testing/oci';
+import type { OciLoginBody } from '@gatehouse-auth/client';
+import { createOciTestUser, randomOcid, type OciTestUser } from '@gatehouse-auth/testing/oci';
 import { DefaultRequestSigner, SimpleAuthenticationDetailsProvider } from 'oci-common';
 
 export const HOST = 'identity.us-ashburn-1.oraclecloud.com';

@@ -3,9 +3,9 @@
  * verifies the oci-common signatures for real. Every refusal is checked in the seed's error shape.
  */
 import { createServer } from 'node:net';
-import { buildOciLoginBody, type OciLoginBody } from '@gatehouse/client';
-import { ManualClock, createGatehouse, type AuditEvent, type Gatehouse, type GatehouseResponse, type Logger } from '@gatehouse/core';
-import { createOciIdentityEmulator, type OciIdentityEmulator, type OciTestUser } from '@gatehouse/testing/oci';
+import { buildOciLoginBody, type OciLoginBody } from '@gatehouse-auth/client';
+import { ManualClock, createGatehouse, type AuditEvent, type Gatehouse, type GatehouseResponse, type Logger } from '@gatehouse-auth/core';
+import { createOciIdentityEmulator, type OciIdentityEmulator, type OciTestUser } from '@gatehouse-auth/testing/oci';
 import { DefaultRequestSigner, SimpleAuthenticationDetailsProvider } from 'oci-common';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

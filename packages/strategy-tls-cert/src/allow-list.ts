@@ -1,5 +1,5 @@
 // The identity's allow-lists: CN globs and typed SAN patterns (globs for DNS/URI/email, CIDR for IP).
-import { ipAllowed, parseCidr } from '@gatehouse/core';
+import { ipAllowed, parseCidr } from '@gatehouse-auth/core';
 import { compileGlob, type Matcher } from './glob.js';
 import type { SanType, SubjectAltName } from './parse-certificate.js';
 

@@ -1,4 +1,4 @@
-import { createCa, type IssuedCertificate } from '@gatehouse/testing/certs';
+import { createCa, type IssuedCertificate } from '@gatehouse-auth/testing/certs';
 import { describe, expect, it } from 'vitest';
 import { buildPath, DEFAULT_PATH_LIMITS, type PathInput } from './build-path.js';
 import { parseCrl } from './crl.js';

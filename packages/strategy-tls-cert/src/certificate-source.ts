@@ -2,7 +2,7 @@
 // only when the TCP peer is a configured trusted proxy — a header holding the URL-encoded PEM chain.
 // From a trusted proxy only the header counts (the socket's certificate, if any, is the proxy's own); from
 // anyone else the header is ignored, since a client could write anything into it.
-import { isTrustedProxy, type Logger, type RequestInfo } from '@gatehouse/core';
+import { isTrustedProxy, type Logger, type RequestInfo } from '@gatehouse-auth/core';
 import { PemError, pemBlocks } from './pem.js';
 import { refusal } from './reasons.js';
 

@@ -1,5 +1,5 @@
-import { AuthError, createGatehouse } from '@gatehouse/core';
-import { createCa, type CertificateAuthority } from '@gatehouse/testing/certs';
+import { AuthError, createGatehouse } from '@gatehouse-auth/core';
+import { createCa, type CertificateAuthority } from '@gatehouse-auth/testing/certs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PreparedConfigCache, tlsCertConfigSchema } from './config.js';
 import { tlsCertStrategy } from './strategy.js';

@@ -1,4 +1,4 @@
-import { createCa } from '@gatehouse/testing/certs';
+import { createCa } from '@gatehouse-auth/testing/certs';
 import { describe, expect, it } from 'vitest';
 import { parseCrl } from './crl.js';
 import { parseCertificate } from './parse-certificate.js';

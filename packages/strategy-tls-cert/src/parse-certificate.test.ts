@@ -1,4 +1,4 @@
-import { createCa } from '@gatehouse/testing/certs';
+import { createCa } from '@gatehouse-auth/testing/certs';
 import { describe, expect, it } from 'vitest';
 import { OID, parseCertificate } from './parse-certificate.js';
 

@@ -1,6 +1,6 @@
 // Every way a client-certificate login can be refused, each with its own reasonCode (audit log only; the
 // client sees the dialect's status and a short public message that does not say which check failed).
-import { AuthError, type ErrorKind } from '@gatehouse/core';
+import { AuthError, type ErrorKind } from '@gatehouse-auth/core';
 
 export const REFUSALS = {
   // What was presented

@@ -1,6 +1,6 @@
 // The login contract, exactly as seed 002 (Infisical's `loginWithTlsCertAuth`): only `identityId` and an
 // optional `organizationSlug`; the proof is the certificate, not the body.
-import { tokenResponseSchema } from '@gatehouse/core';
+import { tokenResponseSchema } from '@gatehouse-auth/core';
 import { z } from 'zod';
 
 export const tlsCertLoginSchema = z.strictObject({

@@ -4,7 +4,7 @@
  * trust: path to a configured CA, signatures, validity against the injected clock, constraints, EKU,
  * revocation, then the identity's CN/SAN allow-lists.
  */
-import { cidrSchema, defineStrategy, type Strategy } from '@gatehouse/core';
+import { cidrSchema, defineStrategy, type Strategy } from '@gatehouse-auth/core';
 import { z } from 'zod';
 import { buildPath, DEFAULT_PATH_LIMITS, type PathLimits } from './build-path.js';
 import { presentedChain, type CertificateSource } from './certificate-source.js';

@@ -1,6 +1,6 @@
 /** The shared strategy conformance suite, with the client chain handed over as the TLS socket's peer chain. */
-import { createCa } from '@gatehouse/testing/certs';
-import { runStrategyConformance } from '@gatehouse/testing/conformance';
+import { createCa } from '@gatehouse-auth/testing/certs';
+import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
 import { tlsCertStrategy } from '../src/index.js';
 import { pemToDer } from './support/pki.js';
 

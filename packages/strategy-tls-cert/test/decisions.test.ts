@@ -2,7 +2,7 @@
  * The decision table, in process, both ways: the chain as the adapters hand it over from the TLS socket (DER,
  * leaf first) and as a trusted proxy forwards it (URL-encoded PEM header). Every row must decide identically.
  */
-import type { GatehouseRequest } from '@gatehouse/core';
+import type { GatehouseRequest } from '@gatehouse-auth/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TLS_CERT_LOGIN_PATH } from '../src/index.js';
 import { buildPki, createHarness, HEADER, pemToDer, type Harness, type Pki, type Presented } from './support/pki.js';

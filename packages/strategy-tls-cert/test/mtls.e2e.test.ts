@@ -11,11 +11,11 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { loginWithTlsCert, TlsCertLoginError } from '@gatehouse/client';
-import type { Gatehouse } from '@gatehouse/core';
-import { gatehouseExpress } from '@gatehouse/express';
-import { gatehouseFastify } from '@gatehouse/fastify';
-import { gatehouseKoa } from '@gatehouse/koa';
+import { loginWithTlsCert, TlsCertLoginError } from '@gatehouse-auth/client';
+import type { Gatehouse } from '@gatehouse-auth/core';
+import { gatehouseExpress } from '@gatehouse-auth/express';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
+import { gatehouseKoa } from '@gatehouse-auth/koa';
 import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';

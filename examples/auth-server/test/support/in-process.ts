@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, startServer, type RunningServer } from 'gatehouse';
+import { loadConfig, startServer, type RunningServer } from '@gatehouse-auth/server';
 import { mountLoginPage } from '../../src/mount-login-page.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../gatehouse.config.yaml', import.meta.url));

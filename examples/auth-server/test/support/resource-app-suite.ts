@@ -4,7 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { loadConfig, startServer, type RunningServer } from 'gatehouse';
+import { demoContextOf } from '@gatehouse-auth/demo';
+import { loadConfig, startServer, type RunningServer } from '@gatehouse-auth/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG, sink } from './in-process.js';
 import { mkdtempSync } from 'node:fs';
@@ -38,7 +39,7 @@ export function runResourceAppSuite(name: string, createResourceApp: ResourceApp
 
     /** The demo operator's password login (ECE-style route), as the start banner prints it. */
     async function login(): Promise<string> {
-      const { username, password } = auth.demo!.materials.users.operator;
+      const { username, password } = demoContextOf(auth.demo)!.materials.users.operator;
       const res = await fetch(`${auth.urls.http}/api/v1/users/auth/_login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

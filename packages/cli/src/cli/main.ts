@@ -2,6 +2,7 @@
  * The `gatehouse` command line. Every failure ends as one line on stderr, `error: <message>`, and a
  * non-zero exit code (1: the operation failed; 2: bad input); never a stack trace.
  */
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerConfigCommands } from '../commands/config.js';
 import { registerIdentityCommands } from '../commands/identity.js';
@@ -14,6 +15,9 @@ import { registerUserCommands } from '../commands/user.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../errors.js';
 import { CLI_VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
+
+/** The command reference ships in the package (copied from the repository's docs/cli.md at build time). */
+const DOCS_URL = fileURLToPath(new URL('../cli.md', import.meta.url));
 
 const BAD_INPUT_KINDS = new Set(['validation', 'bad_request', 'not_found']);
 
@@ -43,13 +47,15 @@ export function buildProgram(io: CliIo): Command {
   registerLoginCommands(program, io);
   registerTotpCommands(program, io);
   registerConfigCommands(program, io);
-  program.addHelpText('after', '\nDocs: docs/cli.md. Secrets (passwords, keys) are read from files, standard input or environment variables and never echoed.');
+  program.addHelpText('after', `\nDocs: ${DOCS_URL}. Secrets (passwords, keys) are read from files, standard input or environment variables and never echoed.`);
   return program;
 }
 
 /** One line, no stack: our own errors, the core's AuthErrors (public messages only), anything else. */
 export function describeFailure(err: unknown): { message: string; exitCode: number } {
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
+  // The server's ConfigError (a config key, an environment variable, a file), by name: no server import here.
+  if (err instanceof Error && err.name === 'ConfigError') return { message: err.message, exitCode: EXIT_USAGE };
   // The core's AuthError, recognised by shape so this module does not load the core (CLI start-up time).
   if (isAuthError(err)) {
     const issues = err.issues?.length ? err.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ') : '';

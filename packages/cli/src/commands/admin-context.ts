@@ -4,14 +4,11 @@
  * so clearly); with PostgreSQL they run alongside it.
  */
 import { mkdirSync } from 'node:fs';
-import type { Gatehouse } from '@gatehouse/core';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { Gatehouse } from '@gatehouse-auth/core';
+import { assertDemoAllowed, loadConfig, type LoadedConfig } from '@gatehouse-auth/server/config';
 import { findConfigPath } from '../cli/config-path.js';
 import type { CliIo } from '../cli/io.js';
 import { CliError } from '../errors.js';
-import { assertDemoAllowed } from '../demo/fence.js';
-import { lockDataDir } from '../server/data-dir-lock.js';
-import { issuerOptionsFrom } from '../server/issuer-options.js';
 
 export interface AdminContext {
   gatehouse: Gatehouse;
@@ -28,15 +25,13 @@ export async function withAdmin<T>(io: CliIo, configFlag: string | undefined, fn
   if (config.store.driver === 'memory') throw new CliError('the config uses the memory store: there is nothing to administer outside the server process');
   // Like the server: a first admin command on a fresh data folder creates it (PGlite's initdb included).
   if (config.store.driver === 'pglite') mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Loaded here, not at the top: commands that need no store start faster.
+  const [{ resolveEncryptionKey, buildStrategies, openStores, issuerOptionsFrom, lockDataDir }, { createGatehouse }] = await Promise.all([
+    import('@gatehouse-auth/server'),
+    import('@gatehouse-auth/core'),
+  ]);
   const lock = config.store.driver === 'pglite' ? lockDataDir(config.dataDir, 'a gatehouse admin command') : null;
   try {
-    // Loaded here, not at the top: commands that need no store start faster.
-    const [{ resolveEncryptionKey }, { createGatehouse }, { buildStrategies }, { openStores }] = await Promise.all([
-      import('../server/encryption-key.js'),
-      import('@gatehouse/core'),
-      import('../server/strategies.js'),
-      import('../store/open-stores.js'),
-    ]);
     const key = resolveEncryptionKey({ configured: config.encryptionKey, demo: config.mode === 'demo', dataDir: config.dataDir, needed: true });
     const opened = await openStores(config, key.key);
     const gatehouse = createGatehouse({

@@ -3,9 +3,7 @@ import { z } from 'zod';
 import type { Command } from 'commander';
 import { findConfigPath } from '../cli/config-path.js';
 import { printJson, type CliIo } from '../cli/io.js';
-import { loadConfig } from '../config/load.js';
-import { configSchema } from '../config/schema.js';
-import { assertDemoAllowed } from '../demo/fence.js';
+import { assertDemoAllowed, configSchema, loadConfig } from '@gatehouse-auth/server/config';
 
 export function registerConfigCommands(program: Command, io: CliIo): void {
   const config = program.command('config').description('Check a config file, print its reference or its JSON Schema');
@@ -36,7 +34,7 @@ export function registerConfigCommands(program: Command, io: CliIo): void {
     .command('reference')
     .description('Print the configuration reference (markdown) that docs/configuration.md embeds')
     .action(async () => {
-      const { renderConfigReference } = await import('../config/reference.js');
+      const { renderConfigReference } = await import('@gatehouse-auth/server/config');
       io.stdout.write(renderConfigReference() + '\n');
     });
   config

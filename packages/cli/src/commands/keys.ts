@@ -42,7 +42,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     .command('generate-encryption-key')
     .description('Print a new random 32-byte key for GATEHOUSE_ENCRYPTION_KEY (base64)')
     .action(async () => {
-      const { newEncryptionKey } = await import('../server/encryption-key.js');
+      const { newEncryptionKey } = await import('@gatehouse-auth/server');
       io.stdout.write(newEncryptionKey() + '\n');
     });
 }

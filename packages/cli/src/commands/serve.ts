@@ -10,7 +10,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .description('Run the auth server described by a config file (JSON or YAML); stops gracefully on SIGINT/SIGTERM')
     .option('--config <file>', 'config file (default: GATEHOUSE_CONFIG, or gatehouse.config.{json,yaml,yml} here)')
     .action(async (opts: { config?: string }) => {
-      const { runServer } = await import('../server/run-server.js');
+      const { runServer } = await import('@gatehouse-auth/server');
       const served = await runServer(findConfigPath(io, opts.config), { env: io.env, out: io.stdout });
       const code = await served.finished;
       if (code !== 0) throw new CliError('the server did not shut down cleanly');

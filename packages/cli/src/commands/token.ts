@@ -35,7 +35,7 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
       if (opts.server && opts.config) throw usageError('use --server or --config, not both');
       let result: { subject: { type: string; id: string }; authMethod: string; tokenId: string; expiresAt: Date; claims: Record<string, unknown> };
       if (opts.server) {
-        const { createRemoteVerifier, TokenVerificationError } = await import('@gatehouse/client');
+        const { createRemoteVerifier, TokenVerificationError } = await import('@gatehouse-auth/client');
         const base = parseServerUrl(opts.server);
         const verifier = createRemoteVerifier({ jwksUrl: new URL('/.well-known/jwks.json', base), issuer: opts.issuer ?? 'gatehouse', audience: opts.audience });
         try {
@@ -46,7 +46,7 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
           throw new CliError(`cannot verify against ${base.origin}: ${(err as Error).message}`);
         }
       } else {
-        const { AuthError } = await import('@gatehouse/core');
+        const { AuthError } = await import('@gatehouse-auth/core');
         result = await withAdmin(io, opts.config, async ({ gatehouse }) => {
           try {
             const v = await gatehouse.issuer.verify(raw, { stateful: 'check' });

@@ -1,6 +1,6 @@
 /** `gatehouse user create|list|reset-password|mfa enroll`: users of the password strategies (ece-password, idp-mfa). */
 import type { Command } from 'commander';
-import type { Gatehouse, User } from '@gatehouse/core';
+import type { Gatehouse, User } from '@gatehouse-auth/core';
 import { printJson, printTable, type CliIo } from '../cli/io.js';
 import { addPasswordOptions, readPassword, type PasswordOptions } from '../cli/password-options.js';
 import { CliError, usageError } from '../errors.js';
@@ -8,7 +8,7 @@ import { withAdmin } from './admin-context.js';
 
 /** A user by id, username or email. */
 export async function findUser(gatehouse: Gatehouse, ref: string): Promise<User> {
-  const { normaliseEmail, normaliseUsername } = await import('@gatehouse/core/password');
+  const { normaliseEmail, normaliseUsername } = await import('@gatehouse-auth/core/password');
   const users = gatehouse.stores.users;
   const user =
     (await users.getById(ref)) ?? (await users.getByUsername(normaliseUsername(ref))) ?? (ref.includes('@') ? await users.getByEmail(normaliseEmail(ref)) : null);
@@ -45,7 +45,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
     .option('--json', 'print the user as JSON')
     .action(async (opts: PasswordOptions & { username: string; email?: string; displayName?: string; requireReset?: boolean; config?: string; json?: boolean }) => {
       const password = await readPassword(io, opts, 'Password for the new user: ');
-      const { createPasswordUser } = await import('@gatehouse/core/password');
+      const { createPasswordUser } = await import('@gatehouse-auth/core/password');
       await withAdmin(io, opts.config, async ({ gatehouse }) => {
         const created = await createPasswordUser(
           gatehouse.stores,
@@ -91,7 +91,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
     .option('--config <file>', 'config file')
     .action(async (ref: string, opts: PasswordOptions & { requireChange?: boolean; keepSessions?: boolean; config?: string }) => {
       const password = await readPassword(io, opts, 'New password: ');
-      const { setUserPassword } = await import('@gatehouse/core/password');
+      const { setUserPassword } = await import('@gatehouse-auth/core/password');
       await withAdmin(io, opts.config, async ({ gatehouse }) => {
         const target = await findUser(gatehouse, ref);
         await setUserPassword(gatehouse.stores, target.id, password, { now: gatehouse.clock.now(), requireResetPassword: opts.requireChange ?? false });
@@ -113,7 +113,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
       await withAdmin(io, opts.config, async ({ gatehouse }) => {
         const target = await findUser(gatehouse, ref);
         if (target.mfa.enabled && !opts.force) throw usageError(`${target.username} already has MFA on; pass --force to replace the secret`);
-        const { generateRecoveryCodes, hashRecoveryCode, newTotpSecret, otpauthUri } = await import('@gatehouse/strategy-idp-mfa');
+        const { generateRecoveryCodes, hashRecoveryCode, newTotpSecret, otpauthUri } = await import('@gatehouse-auth/strategy-idp-mfa');
         const secret = newTotpSecret();
         const recoveryCodes = generateRecoveryCodes(10);
         await gatehouse.stores.users.setMfa(target.id, { totpSecret: secret, pendingTotpSecret: null, pendingCreatedAt: null, enabled: true });

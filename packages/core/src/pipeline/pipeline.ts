@@ -279,7 +279,7 @@ function auditType(route: RegisteredRoute | undefined, kind: Outcome['kind'] | u
   return 'endpoint.succeeded';
 }
 
-/** Kinds a verifier outside the core (e.g. `@gatehouse/client`'s TokenVerificationError) may signal by shape. */
+/** Kinds a verifier outside the core (e.g. `@gatehouse-auth/client`'s TokenVerificationError) may signal by shape. */
 const FOREIGN_KINDS = new Set(['unauthenticated', 'forbidden', 'unavailable']);
 
 export function toAuthError(err: unknown): AuthError {

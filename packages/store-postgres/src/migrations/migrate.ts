@@ -44,8 +44,8 @@ export async function migrate(db: SqlExecutor, schema: string, migrations: reado
     const current = rows.length ? rows[rows.length - 1]!.version : 0;
     if (current > known) {
       throw new StoreConfigError(
-        `The database schema "${schema}" is at version ${current}, but this version of @gatehouse/store-postgres only knows up to ${known}. ` +
-          'Upgrade @gatehouse/store-postgres (a newer instance has migrated this database); refusing to start.',
+        `The database schema "${schema}" is at version ${current}, but this version of @gatehouse-auth/store-postgres only knows up to ${known}. ` +
+          'Upgrade @gatehouse-auth/store-postgres (a newer instance has migrated this database); refusing to start.',
       );
     }
     for (const row of rows) {

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@gatehouse/core';
+import { StoreUnavailableError } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { isForeignKeyViolation, isUniqueViolation, SqlError, toStoreError } from './errors.js';
 

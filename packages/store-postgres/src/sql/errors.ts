@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@gatehouse/core';
+import { StoreUnavailableError } from '@gatehouse-auth/core';
 
 /** A database error we did not classify as an outage: carries the SQLSTATE and constraint name. */
 export class SqlError extends Error {

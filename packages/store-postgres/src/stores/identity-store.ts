@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuthError, type Identity, type IdentityMethod, type IdentityStore, type TokenSettings } from '@gatehouse/core';
+import { AuthError, type Identity, type IdentityMethod, type IdentityStore, type TokenSettings } from '@gatehouse-auth/core';
 import { isForeignKeyViolation, isUniqueViolation } from '../sql/errors.js';
 import type { StoreContext } from './context.js';
 

@@ -1,4 +1,4 @@
-import type { KeyStore, SigningAlgorithm, StoredKey } from '@gatehouse/core';
+import type { KeyStore, SigningAlgorithm, StoredKey } from '@gatehouse-auth/core';
 import type { StoreContext } from './context.js';
 
 interface KeyRow {

@@ -1,4 +1,4 @@
-import type { LimiterState, LimiterStore } from '@gatehouse/core';
+import type { LimiterState, LimiterStore } from '@gatehouse-auth/core';
 import { digest, type StoreContext } from './context.js';
 
 /** Fixed-window counters. Keys are digested: they are built from usernames and client addresses. */

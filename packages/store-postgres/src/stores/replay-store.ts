@@ -1,4 +1,4 @@
-import type { ReplayStore, TempTokenRecord } from '@gatehouse/core';
+import type { ReplayStore, TempTokenRecord } from '@gatehouse-auth/core';
 import { digest, type StoreContext } from './context.js';
 
 interface TempRow {

@@ -1,4 +1,4 @@
-import type { ConsumeRefreshResult, RefreshTokenRecord, TokenSession, TokenStore, UseTokenResult } from '@gatehouse/core';
+import type { ConsumeRefreshResult, RefreshTokenRecord, TokenSession, TokenStore, UseTokenResult } from '@gatehouse-auth/core';
 import type { StoreContext } from './context.js';
 
 interface SessionRow {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuthError, type NewUser, type User, type UserMfa, type UserPatch, type UserStore } from '@gatehouse/core';
+import { AuthError, type NewUser, type User, type UserMfa, type UserPatch, type UserStore } from '@gatehouse-auth/core';
 import { isForeignKeyViolation, isUniqueViolation } from '../sql/errors.js';
 import type { StoreContext } from './context.js';
 

@@ -1,6 +1,6 @@
 // A tiny login strategy for these tests: an identity holds the SHA-256 of an API key in its method config.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AuthError, defineStrategy, tokenResponseSchema } from '@gatehouse/core';
+import { AuthError, defineStrategy, tokenResponseSchema } from '@gatehouse-auth/core';
 import { z } from 'zod';
 
 export const apiKeyConfigSchema = z.strictObject({

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import type { StoreFixture } from '@gatehouse/testing/conformance';
+import type { StoreFixture } from '@gatehouse-auth/testing/conformance';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createPgliteStores, createPostgresStores, type PostgresStoresOptions } from '../../src/index.js';

@@ -1,6 +1,6 @@
 /** Shared set-up for this package's tests: a Gatehouse with the strategy, a manual clock, captured logs and audit. */
-import { ManualClock, createGatehouse, createMemoryStores, type AuditEvent, type GatehouseRequest, type GatehouseResponse, type Logger } from '@gatehouse/core';
-import { createPasswordUser, type Argon2Params, type CreatePasswordUserInput } from '@gatehouse/core/password';
+import { ManualClock, createGatehouse, createMemoryStores, type AuditEvent, type GatehouseRequest, type GatehouseResponse, type Logger } from '@gatehouse-auth/core';
+import { createPasswordUser, type Argon2Params, type CreatePasswordUserInput } from '@gatehouse-auth/core/password';
 import { ECE_LOGIN_PATH, ecePasswordStrategy, type EcePasswordOptions } from '../index.js';
 
 /** Cheap argon2 for tests whose purpose is not timing (the timing test uses the real default). */

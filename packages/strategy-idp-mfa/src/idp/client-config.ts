@@ -12,7 +12,7 @@ import {
   customFetch,
   type ServerMetadata,
 } from 'openid-client';
-import type { Clock, OutboundHttp } from '@gatehouse/core';
+import type { Clock, OutboundHttp } from '@gatehouse-auth/core';
 import type { IdpConfig } from '../options.js';
 import { idpFetch, type IdpFetchOptions } from './fetch.js';
 

@@ -3,7 +3,7 @@
  * problem (401, each with its own reasonCode for the audit log); an IdP that cannot be reached or answers
  * nonsense is ours (503 `unavailable` in the bytebase dialect). No IdP message is ever shown to the client.
  */
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 import { AuthorizationResponseError, ClientError, ResponseBodyError, WWWAuthenticateChallengeError } from 'openid-client';
 
 const unauthenticated = (reasonCode: string, cause: unknown) =>

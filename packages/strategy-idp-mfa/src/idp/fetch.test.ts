@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError, createOutboundHttp } from '@gatehouse/core';
+import { AuthError, createOutboundHttp } from '@gatehouse-auth/core';
 import { endpointKey, idpFetch } from './fetch.js';
 
 let server: Server;

@@ -3,7 +3,7 @@
  * timeout, no redirects, a response-size cap, the server-wide origin fence) and fenced again here: only the
  * endpoints this IdP's configuration (or its discovery document) names are ever contacted.
  */
-import { AuthError, type OutboundHttp, type OutboundResponse } from '@gatehouse/core';
+import { AuthError, type OutboundHttp, type OutboundResponse } from '@gatehouse-auth/core';
 import type { CustomFetch } from 'openid-client';
 
 export interface IdpFetchOptions {

@@ -3,7 +3,7 @@
  * token endpoint, then the configured userinfo endpoint, whose JSON is mapped to subject, email and name.
  */
 import { authorizationCodeGrant, fetchProtectedResource, type ServerMetadata } from 'openid-client';
-import { AuthError, type OutboundResponse } from '@gatehouse/core';
+import { AuthError, type OutboundResponse } from '@gatehouse-auth/core';
 import type { OAuth2IdpConfig } from '../options.js';
 import { buildConfiguration, callbackUrl, type IdpCallDeps } from './client-config.js';
 import { idpError } from './errors.js';

@@ -19,7 +19,7 @@ import {
   type ExportedJWKSCache,
   type ServerMetadata,
 } from 'openid-client';
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 import type { OidcIdpConfig } from '../options.js';
 import { buildConfiguration, callbackUrl, type IdpCallDeps } from './client-config.js';
 import { idpError } from './errors.js';

@@ -3,8 +3,8 @@
  * subject to it. An existing link wins; otherwise the email decides, and an email the IdP itself marks as
  * unverified is never used to take over an account.
  */
-import { AuthError, type StrategyContext, type User } from '@gatehouse/core';
-import { normaliseEmail } from '@gatehouse/core/password';
+import { AuthError, type StrategyContext, type User } from '@gatehouse-auth/core';
+import { normaliseEmail } from '@gatehouse-auth/core/password';
 import type { IdpConfig } from '../options.js';
 import { assertUserMayLogIn } from '../login/user-checks.js';
 import type { IdpIdentity } from './identity.js';

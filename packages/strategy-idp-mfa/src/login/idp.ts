@@ -3,7 +3,7 @@
  * type. Unknown IdP → 404; the other type's context → 400. The code is exchanged by openid-client.
  */
 import { buildAuthorizationUrl } from 'openid-client';
-import { AuthError, systemClock, type Clock, type OutboundHttp, type StrategyContext, type User } from '@gatehouse/core';
+import { AuthError, systemClock, type Clock, type OutboundHttp, type StrategyContext, type User } from '@gatehouse-auth/core';
 import type { IdpConfig, OidcIdpConfig } from '../options.js';
 import type { LoginRequest } from '../schemas.js';
 import { buildConfiguration, type IdpCallDeps } from '../idp/client-config.js';

@@ -3,8 +3,8 @@
  * the first factor; a wrong code costs the token one attempt (dead after the last) and the user one
  * attempt in the per-user window (cleared by a success). Success consumes the token, so it works once.
  */
-import { AuthError, type StrategyContext, type User } from '@gatehouse/core';
-import { normaliseEmail } from '@gatehouse/core/password';
+import { AuthError, type StrategyContext, type User } from '@gatehouse-auth/core';
+import { normaliseEmail } from '@gatehouse-auth/core/password';
 import { MfaTempToken } from '../mfa/temp-token.js';
 import { proveSecondFactor, type SecondFactor, type SecondFactorProof } from '../mfa/second-factor.js';
 import { clearMfaAttempts, takeMfaAttempt, type UserAttemptPolicy } from '../mfa/user-attempts.js';

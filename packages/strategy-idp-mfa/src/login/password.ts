@@ -2,8 +2,8 @@
  * First factor: email + password, through the shared `PasswordChecker` (argon2id, a real dummy hash for
  * unknown emails, lockout keyed by the normalised email).
  */
-import { AuthError, type LimiterStore, type StrategyContext, type User } from '@gatehouse/core';
-import { PasswordChecker, normaliseEmail, type Argon2Params, type LockoutPolicy } from '@gatehouse/core/password';
+import { AuthError, type LimiterStore, type StrategyContext, type User } from '@gatehouse-auth/core';
+import { PasswordChecker, normaliseEmail, type Argon2Params, type LockoutPolicy } from '@gatehouse-auth/core/password';
 import { assertUserMayLogIn } from './user-checks.js';
 
 export interface PasswordPolicy {

@@ -1,4 +1,4 @@
-import { AuthError, type User } from '@gatehouse/core';
+import { AuthError, type User } from '@gatehouse-auth/core';
 
 /** Bots and workload identities do not log in here (Bytebase refuses them on this route too). */
 const LOGIN_TYPES = new Set<User['userType']>(['USER', 'SERVICE_ACCOUNT']);

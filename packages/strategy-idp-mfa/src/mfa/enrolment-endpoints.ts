@@ -7,7 +7,7 @@
  * Recovery codes need a code too: a stolen access token alone must not mint a way around MFA.
  */
 import { z } from 'zod';
-import { AuthError, defineEndpoint, type EndpointDefinition, type StrategyContext, type User } from '@gatehouse/core';
+import { AuthError, defineEndpoint, type EndpointDefinition, type StrategyContext, type User } from '@gatehouse-auth/core';
 import type { MfaOptions } from '../options.js';
 import { formatTimestamp } from '../user-view.js';
 import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';

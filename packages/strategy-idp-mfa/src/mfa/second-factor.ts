@@ -2,7 +2,7 @@
  * Proves a second factor for a user: a TOTP code (its time step claimed, so it works once) or a recovery
  * code (consumed atomically by the store). Used by the login's MFA step and by the enrolment endpoints.
  */
-import type { StrategyContext, User } from '@gatehouse/core';
+import type { StrategyContext, User } from '@gatehouse-auth/core';
 import { sha256Hex } from '../hash.js';
 import { normaliseRecoveryCode } from './recovery-codes.js';
 import { checkTotp, claimTotpStep } from './totp.js';

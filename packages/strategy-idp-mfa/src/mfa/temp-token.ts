@@ -3,7 +3,7 @@
  * store with the user and the first method it proves, a short expiry and an attempt budget.
  */
 import { randomBytes } from 'node:crypto';
-import { AuthError, type StrategyContext, type TempTokenRecord } from '@gatehouse/core';
+import { AuthError, type StrategyContext, type TempTokenRecord } from '@gatehouse-auth/core';
 import { OPAQUE_TOKEN_PATTERN, sha256Hex } from '../hash.js';
 
 const NAMESPACE = 'mfa';

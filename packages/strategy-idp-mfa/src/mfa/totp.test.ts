@@ -1,6 +1,6 @@
 import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { MemoryReplayStore } from '@gatehouse/core';
+import { MemoryReplayStore } from '@gatehouse-auth/core';
 import { checkTotp, claimTotpStep, newTotpSecret, otpauthUri } from './totp.js';
 
 const secret = newTotpSecret();

@@ -4,7 +4,7 @@
  * the replay store so the same code cannot be used twice while it is still valid.
  */
 import { generateSecret, generateURI, verify } from 'otplib';
-import type { ReplayStore } from '@gatehouse/core';
+import type { ReplayStore } from '@gatehouse-auth/core';
 
 export const TOTP_PERIOD_SECONDS = 30;
 /** One step either side: the tolerance is in seconds for otplib. */

@@ -3,8 +3,8 @@
  * `LoginLockout` takes a slot atomically *before* a code is checked, so however many attempts run at once,
  * at most `maxFailuresPerUser` are checked per window; a success clears the count.
  */
-import { AuthError, type StrategyContext } from '@gatehouse/core';
-import { LoginLockout } from '@gatehouse/core/password';
+import { AuthError, type StrategyContext } from '@gatehouse-auth/core';
+import { LoginLockout } from '@gatehouse-auth/core/password';
 
 export interface UserAttemptPolicy {
   maxFailuresPerUser: number;

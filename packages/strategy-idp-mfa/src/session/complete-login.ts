@@ -2,7 +2,7 @@
  * The end of a successful login: record the login time, then let the pipeline issue the access token and
  * shape the seed's response. `web: true` moves the tokens into cookies and leaves the token out of the body.
  */
-import type { Outcome, StrategyContext, TokenSettings, User } from '@gatehouse/core';
+import type { Outcome, StrategyContext, TokenSettings, User } from '@gatehouse-auth/core';
 import type { LoginResponse } from '../schemas.js';
 import { toUserView, userResourceName } from '../user-view.js';
 import { sessionCookies } from './cookies.js';

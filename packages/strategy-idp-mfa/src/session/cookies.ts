@@ -1,5 +1,5 @@
 /** The three cookies of a web login, as Bytebase's frontend reads them. */
-import type { Cookie, StrategyContext } from '@gatehouse/core';
+import type { Cookie, StrategyContext } from '@gatehouse-auth/core';
 
 export const ACCESS_TOKEN_COOKIE = 'access-token';
 export const REFRESH_TOKEN_COOKIE = 'refresh-token';

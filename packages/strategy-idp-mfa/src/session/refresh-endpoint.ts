@@ -3,7 +3,7 @@
  * token of the same family (rotation). A rotated token presented again revokes the family (theft signal).
  */
 import { z } from 'zod';
-import { AuthError, defineEndpoint, type EndpointDefinition } from '@gatehouse/core';
+import { AuthError, defineEndpoint, type EndpointDefinition } from '@gatehouse-auth/core';
 import { userViewSchema } from '../schemas.js';
 import { toUserView, userResourceName } from '../user-view.js';
 import { REFRESH_TOKEN_COOKIE, sessionCookies } from './cookies.js';

@@ -3,7 +3,7 @@
  * rotates the token inside its family; presenting an already-rotated token revokes the whole family.
  */
 import { randomBytes } from 'node:crypto';
-import { AuthError, type StrategyContext } from '@gatehouse/core';
+import { AuthError, type StrategyContext } from '@gatehouse-auth/core';
 import { OPAQUE_TOKEN_PATTERN, sha256Hex } from '../hash.js';
 
 export interface IssuedRefreshToken {

@@ -1,5 +1,5 @@
 /**
- * A Gatehouse with the idp-mfa strategy, mounted on Fastify through `@gatehouse/fastify` and listening on
+ * A Gatehouse with the idp-mfa strategy, mounted on Fastify through `@gatehouse-auth/fastify` and listening on
  * 127.0.0.1:0. Tests talk to it over real HTTP.
  */
 import { createServer, type Server } from 'node:http';
@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
-import { gatehouseExpress } from '@gatehouse/express';
-import { gatehouseKoa } from '@gatehouse/koa';
-import { createGatehouse, ManualClock, type Gatehouse, type GatehouseOptions } from '@gatehouse/core';
-import { gatehouseFastify } from '@gatehouse/fastify';
+import { gatehouseExpress } from '@gatehouse-auth/express';
+import { gatehouseKoa } from '@gatehouse-auth/koa';
+import { createGatehouse, ManualClock, type Gatehouse, type GatehouseOptions } from '@gatehouse-auth/core';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
 import { idpMfaStrategy, type IdpMfaOptionsInput, type IdpMfaStrategy } from '../../src/index.js';
 
 /** Cheaper argon2id for tests (the defaults are exercised by the core's own tests). */

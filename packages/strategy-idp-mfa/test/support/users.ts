@@ -1,7 +1,7 @@
 /** Test users: password users through the core's `createPasswordUser`, optionally with TOTP and recovery codes. */
 import { generate } from 'otplib';
-import type { ManualClock, NewUser, User } from '@gatehouse/core';
-import { createPasswordUser } from '@gatehouse/core/password';
+import type { ManualClock, NewUser, User } from '@gatehouse-auth/core';
+import { createPasswordUser } from '@gatehouse-auth/core/password';
 import { generateRecoveryCodes, hashRecoveryCode, newTotpSecret, TOTP_PERIOD_SECONDS } from '../../src/index.js';
 import { TEST_ARGON2, type TestApp } from './app.js';
 

@@ -2,8 +2,8 @@
  * One PKI and one decision table, shared by every way a certificate reaches the strategy (in-process socket
  * chain, in-process header, real mTLS through each adapter, real HTTP header from a trusted proxy).
  */
-import { createGatehouse, ManualClock, type AuditEvent, type Gatehouse } from '@gatehouse/core';
-import { createCa, type CertificateAuthority, type IssuedCertificate, type LeafOptions } from '@gatehouse/testing/certs';
+import { createGatehouse, ManualClock, type AuditEvent, type Gatehouse } from '@gatehouse-auth/core';
+import { createCa, type CertificateAuthority, type IssuedCertificate, type LeafOptions } from '@gatehouse-auth/testing/certs';
 import { tlsCertStrategy, type RefusalReason, type TlsCertConfigInput, type TlsCertStrategyOptions } from '../../src/index.js';
 
 const DAY = 86_400_000;

@@ -1,4 +1,4 @@
-// @gatehouse/testing/certs — the certificate factory: CAs, intermediates, leaves and CRLs for tests.
+// @gatehouse-auth/testing/certs — the certificate factory: CAs, intermediates, leaves and CRLs for tests.
 export { createCa } from './ca.js';
 export type { CaOptions, CertificateAuthority, CrlOptions, IssuedCertificate, LeafOptions } from './ca.js';
 export type { ExtKeyUsageName, KeyUsageName, SubjectAltName } from './build-certificate.js';

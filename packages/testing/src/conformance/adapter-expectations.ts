@@ -2,7 +2,7 @@
  * What each error class must look like in each dialect, written out by hand (not computed from the
  * dialects), so a regression in rendering or in an adapter shows up as a difference here.
  */
-import type { DialectName } from '@gatehouse/core';
+import type { DialectName } from '@gatehouse-auth/core';
 import { STRATEGY_MESSAGES } from './adapter-strategies.js';
 
 export const ERROR_CASES = [

@@ -5,7 +5,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
-import { AuthError, defineStrategy, type DialectName, type Strategy } from '@gatehouse/core';
+import { AuthError, defineStrategy, type DialectName, type Strategy } from '@gatehouse-auth/core';
 
 export const CONFORMANCE_MODES = [
   'ok', 'unauthenticated', 'forbidden', 'not_found', 'rate_limited', 'internal', 'upstream', 'unavailable',

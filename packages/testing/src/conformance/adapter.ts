@@ -15,7 +15,7 @@ import {
   type DialectName,
   type Gatehouse,
   type GuardSource,
-} from '@gatehouse/core';
+} from '@gatehouse-auth/core';
 import { errorBody, expectedError, ERROR_CASES, type ErrorCase } from './adapter-expectations.js';
 import { chunkedBody, createClient, paddedBody, type Exchange, type SendOptions } from './adapter-http.js';
 import {

@@ -12,7 +12,7 @@
  * split their calls across two instances over the same data (e.g. two connection pools: two processes).
  */
 import { randomUUID } from 'node:crypto';
-import type { RefreshTokenRecord, StoredKey, Stores, TokenSession } from '@gatehouse/core';
+import type { RefreshTokenRecord, StoredKey, Stores, TokenSession } from '@gatehouse-auth/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeErrorShape } from './store-helpers.js';
 

@@ -14,7 +14,7 @@ import {
   type GatehouseResponse,
   type Logger,
   type Strategy,
-} from '@gatehouse/core';
+} from '@gatehouse-auth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 export interface StrategyFixture {

@@ -1,6 +1,6 @@
 /**
  * OCI request signatures (draft-cavage-http-signatures, `version="1"`, rsa-sha256) as OCI Identity checks
- * them. This is the emulator's own implementation, written independently of `@gatehouse/strategy-oci`, so
+ * them. This is the emulator's own implementation, written independently of `@gatehouse-auth/strategy-oci`, so
  * the two can catch each other's mistakes.
  */
 import { createVerify, type KeyObject } from 'node:crypto';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import RPCClient from '@alicloud/pop-core';
-import { ManualClock } from '@gatehouse/core';
+import { ManualClock } from '@gatehouse-auth/core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStsEmulator, type StsAccessKey, type StsEmulator } from './emulator.js';

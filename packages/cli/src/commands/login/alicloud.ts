@@ -1,10 +1,10 @@
 /**
  * `gatehouse login alicloud`: signs an STS GetCallerIdentity request with Alibaba Cloud credentials
- * (`@gatehouse/client`, Alibaba's own signing code) and posts the signed parameters; the secret never
+ * (`@gatehouse-auth/client`, Alibaba's own signing code) and posts the signed parameters; the secret never
  * leaves this machine.
  */
 import { readFileSync } from 'node:fs';
-import { buildAlicloudLoginBody, ALICLOUD_LOGIN_PATH } from '@gatehouse/client';
+import { buildAlicloudLoginBody, ALICLOUD_LOGIN_PATH } from '@gatehouse-auth/client';
 import { z } from 'zod';
 import type { CliIo } from '../../cli/io.js';
 import { readSecret } from '../../cli/secrets.js';

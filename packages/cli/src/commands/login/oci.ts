@@ -1,11 +1,11 @@
 /**
  * `gatehouse login oci`: signs `GET /20160918/users/<ocid>` for the region's OCI Identity host with the
- * user's API key (`@gatehouse/client`, Oracle's `oci-common` signer) and posts the signed headers.
+ * user's API key (`@gatehouse-auth/client`, Oracle's `oci-common` signer) and posts the signed headers.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { buildOciLoginBody, OCI_LOGIN_ROUTE } from '@gatehouse/client';
+import { buildOciLoginBody, OCI_LOGIN_ROUTE } from '@gatehouse-auth/client';
 import type { CliIo } from '../../cli/io.js';
 import { usageError } from '../../errors.js';
 import { loginRefused, postJson } from './http.js';

@@ -1,10 +1,10 @@
 /**
- * `gatehouse login tls`: logs in over mutual TLS (`@gatehouse/client`'s mTLS agent). The client certificate
+ * `gatehouse login tls`: logs in over mutual TLS (`@gatehouse-auth/client`'s mTLS agent). The client certificate
  * (and key) are presented in the TLS handshake; the body carries only the identity id (seed 002).
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createMtlsAgent, TLS_CERT_LOGIN_ROUTE } from '@gatehouse/client';
+import { createMtlsAgent, TLS_CERT_LOGIN_ROUTE } from '@gatehouse-auth/client';
 import type { CliIo } from '../../cli/io.js';
 import { readSecret } from '../../cli/secrets.js';
 import { usageError } from '../../errors.js';

@@ -6,34 +6,25 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { createGatehouse, TOKENS, type Gatehouse, type OutboundHttp } from '@gatehouse/core';
-import { startPurgeSchedule } from '@gatehouse/store-postgres';
-import type { LoadedConfig } from '../config/load.js';
-import type { GatehouseConfig } from '../config/schema.js';
-import { usageError } from '../errors.js';
-import { openStores, type OpenedStores } from '../store/open-stores.js';
-import type { BannerInput } from '../demo/banner.js';
-import type { DemoUpstreams } from '../demo/emulators.js';
-import { assertDemoAllowed } from '../demo/fence.js';
-import type { DemoFiles, DemoMaterials } from '../demo/materials.js';
-import { CLI_VERSION } from '../version.js';
-import { buildServer } from './app.js';
-import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import { resolveEncryptionKey } from './encryption-key.js';
+import { createGatehouse, TOKENS, type Gatehouse, type OutboundHttp } from '@gatehouse-auth/core';
+import { startPurgeSchedule } from '@gatehouse-auth/store-postgres';
+import type { LoadedConfig } from './config/load.js';
+import type { GatehouseConfig } from './config/schema.js';
+import { configError } from './errors.js';
+import { openStores, type OpenedStores } from './store/open-stores.js';
+import type { DemoSession, PreparedDemo } from './demo/contract.js';
+import { assertDemoAllowed } from './demo/fence.js';
+import { loadDemoModule } from './demo/load-demo.js';
+import { SERVER_VERSION } from './version.js';
+import { buildServer } from './http/app.js';
+import { lockDataDir, type DataDirLock } from './data-dir/lock.js';
+import { resolveEncryptionKey } from './data-dir/encryption-key.js';
 import { issuerOptionsFrom } from './issuer-options.js';
-import { listenHttp, listenHttps, type Listener } from './listeners.js';
+import { listenHttp, listenHttps, type Listener } from './http/listeners.js';
 import { auditToLog, createLogger, type ServerLogger } from './logger.js';
 import { buildStrategies, type AnyStrategy } from './strategies.js';
 
 type Env = Record<string, string | undefined>;
-
-export { CLI_VERSION };
-
-export interface DemoContext {
-  materials: DemoMaterials;
-  files: DemoFiles;
-  upstreams: DemoUpstreams;
-}
 
 export interface ServerContext {
   gatehouse: Gatehouse;
@@ -44,7 +35,8 @@ export interface ServerContext {
   config: GatehouseConfig;
   logger: ServerLogger;
   urls: { http: string; https: string | null };
-  demo: DemoContext | null;
+  /** The demo session in demo mode (`@gatehouse-auth/demo`'s `demoContextOf` gives its typed details). */
+  demo: DemoSession | null;
 }
 
 export interface StartServerOptions {
@@ -53,7 +45,7 @@ export interface StartServerOptions {
   out?: NodeJS.WritableStream;
   /** Where JSON logs go. Default: stdout. */
   logDestination?: NodeJS.WritableStream;
-  /** How the banner tells people to run the CLI. Default `npx gatehouse`. */
+  /** How the demo banner tells people to run the CLI. Default `npx gatehouse`. */
   cliCommand?: string;
   /** Mounts more on the app (the example's login page); may return extra banner lines. */
   register?: (app: FastifyInstance, context: ServerContext) => Promise<string[] | void>;
@@ -67,23 +59,6 @@ export interface RunningServer extends ServerContext {
 
 const PURGE_INTERVAL_MS = 60_000;
 
-async function loadDemoCode() {
-  const [materials, emulators, seed, banner] = await Promise.all([
-    import('../demo/materials.js'),
-    import('../demo/emulators.js'),
-    import('../demo/seed.js'),
-    import('../demo/banner.js'),
-  ]);
-  return {
-    loadOrCreateMaterials: materials.loadOrCreateMaterials,
-    writeDemoFiles: materials.writeDemoFiles,
-    startDemoUpstreams: emulators.startDemoUpstreams,
-    demoOciHost: emulators.demoOciHost,
-    seedDemo: seed.seedDemo,
-    renderDemoBanner: banner.renderDemoBanner,
-  };
-}
-
 const enabledStrategyIds = (strategies: { id: string }[]) => new Set(strategies.map((s) => s.id));
 const hasStrategy = (strategies: { id: string }[], id: string) => strategies.some((s) => s.id === id);
 
@@ -93,7 +68,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
   const demoMode = config.mode === 'demo';
   assertDemoAllowed(config, env);
   if (config.server.tls && !demoMode && (!config.server.tls.certFile || !config.server.tls.keyFile)) {
-    throw usageError('server.tls needs certFile and keyFile outside demo mode');
+    throw configError('server.tls needs certFile and keyFile outside demo mode');
   }
 
   const logger = createLogger(config, options.logDestination);
@@ -128,44 +103,31 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     logger.info({ driver: opened.driver, location: opened.location }, 'store opened');
 
     // Listeners first: their URLs (port 0 included) feed the issuer default, OpenAPI and the demo IdP.
-    let demo: DemoContext | null = null;
-    let materials: DemoMaterials | null = null;
-    // Demo code (emulators, the OpenID provider, the certificate factory) is loaded in demo mode only:
-    // a production server never imports it.
-    const demoCode = demoMode ? await loadDemoCode() : null;
-    if (demoCode) materials = (await demoCode.loadOrCreateMaterials(config.dataDir)).materials;
+    // Demo code (emulators, the OpenID provider, the certificate factory) is a separate package, loaded in
+    // demo mode only: a production server never imports it.
+    const prepared: PreparedDemo | null = demoMode ? await (await loadDemoModule()).prepareDemo({ dataDir: config.dataDir }) : null;
+    let demo: DemoSession | null = null;
     const http = await listenHttp(config.server.host, config.server.port);
     const listeners: Listener[] = [http];
     let https: Listener | null = null;
     if (config.server.tls) {
       const tls = config.server.tls;
-      const certs = materials
-        ? { cert: materials.tls.serverCertPem, key: materials.tls.serverKeyPem, ca: materials.tls.caCertPem }
+      const certs = prepared
+        ? prepared.serverTls
         : { cert: readFileSync(tls.certFile!, 'utf8'), key: readFileSync(tls.keyFile!, 'utf8') };
       https = await listenHttps(tls.host ?? config.server.host, tls.port, certs);
       listeners.push(https);
     }
     const urls = { http: http.url, https: https?.url ?? null };
 
-    if (materials && demoCode) {
-      const files = demoCode.writeDemoFiles(config.dataDir, materials);
-      const upstreams = await demoCode.startDemoUpstreams(materials, { idpRedirectUri: config.demo.idp ? `${urls.http}${config.demo.idpRedirectPath}` : null });
-      cleanups.push(() => upstreams.close());
-      if (upstreams.idp?.notes.length) logger.info({ notes: upstreams.idp.notes }, 'demo IdP (oidc-provider) runs with development defaults');
-      demo = { materials, files, upstreams };
+    if (prepared) {
+      const session = await prepared.start({ idpRedirectUri: config.demo.idp ? `${urls.http}${config.demo.idpRedirectPath}` : null });
+      cleanups.push(() => session.close());
+      if (session.notes.length) logger.info({ notes: session.notes }, 'demo IdP (oidc-provider) runs with development defaults');
+      demo = session;
     }
 
-    const strategies = buildStrategies(
-      config,
-      demo
-        ? {
-            stsUrl: demo.upstreams.sts.url,
-            ociRelay: { [demoCode!.demoOciHost(demo.materials)]: demo.upstreams.oci.url },
-            idp: demo.upstreams.idp,
-          }
-        : null,
-      env,
-    );
+    const strategies = buildStrategies(config, demo?.upstreams ?? null, env);
     const gatehouse = createGatehouse({
       strategies,
       stores: opened.stores,
@@ -194,7 +156,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     const { kid } = await gatehouse.issuer.keys.signingKey();
     const enabled = enabledStrategyIds(strategies);
     if (demo) {
-      const seeded = await demoCode!.seedDemo(gatehouse, demo.materials, enabled);
+      const seeded = await demo.seed(gatehouse, enabled);
       logger.info({ ...seeded }, 'demo identities and users seeded');
     }
 
@@ -207,7 +169,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       storeCheck: opened.check,
       bodyLimit: config.server.bodyLimit,
       publicUrls: config.server.publicUrl ? [config.server.publicUrl] : [urls.http, ...(urls.https ? [urls.https] : [])],
-      version: CLI_VERSION,
+      version: SERVER_VERSION,
       draining: () => draining,
     });
     cleanups.push(() => app.close());
@@ -237,18 +199,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     logger.info({ http: urls.http, https: urls.https, mode: config.mode, strategies: [...enabled], signingKeyId: kid }, 'gatehouse listening');
     const out = options.out ?? process.stdout;
     if (demo) {
-      const banner: BannerInput = {
-        httpUrl: urls.http,
-        httpsUrl: urls.https,
-        dataDir: config.dataDir,
-        files: demo.files,
-        materials: demo.materials,
-        enabled,
-        upstreams: { sts: demo.upstreams.sts.url, oci: demo.upstreams.oci.url, idp: demo.upstreams.idp?.issuer ?? null },
-        cli: options.cliCommand ?? 'npx gatehouse',
-        extra,
-      };
-      out.write(demoCode!.renderDemoBanner(banner));
+      out.write(demo.banner({ httpUrl: urls.http, httpsUrl: urls.https, dataDir: config.dataDir, enabled, cli: options.cliCommand ?? 'npx gatehouse', extra }));
     } else {
       out.write(`Gatehouse listening on ${urls.http}${urls.https ? ` and ${urls.https} (mTLS)` : ''}; API reference ${urls.http}/docs\n`);
     }

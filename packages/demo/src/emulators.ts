@@ -1,12 +1,12 @@
 /**
  * The upstreams of demo mode, in-process on loopback: Alibaba's STS and OCI Identity as the emulators of
- * `@gatehouse/testing` (they verify signatures for real), and an OpenID Connect provider (`oidc-provider`,
+ * `@gatehouse-auth/testing` (they verify signatures for real), and an OpenID Connect provider (`oidc-provider`,
  * with its development login form) as the IdP of the idp-mfa strategy.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createStsEmulator, type StsEmulator } from '@gatehouse/testing/sts';
-import { createOciIdentityEmulator, type OciIdentityEmulator } from '@gatehouse/testing/oci';
+import { createStsEmulator, type StsEmulator } from '@gatehouse-auth/testing/sts';
+import { createOciIdentityEmulator, type OciIdentityEmulator } from '@gatehouse-auth/testing/oci';
 import type { DemoMaterials } from './materials.js';
 
 export interface DemoIdp {

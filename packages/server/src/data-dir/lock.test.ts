@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
+import { LOCK_FILE, lockDataDir } from './lock.js';
 
 describe('data folder lock', () => {
   it('a second holder is refused with the holder named; released locks can be taken again', () => {

@@ -3,8 +3,8 @@
  * mistaken for a production server's. Request bodies and headers are never logged.
  */
 import { pino, type Logger as PinoLogger } from 'pino';
-import type { AuditEvent } from '@gatehouse/core';
-import type { GatehouseConfig } from '../config/schema.js';
+import type { AuditEvent } from '@gatehouse-auth/core';
+import type { GatehouseConfig } from './config/schema.js';
 
 export type ServerLogger = PinoLogger;
 

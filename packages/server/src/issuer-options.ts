@@ -1,5 +1,5 @@
-import type { IssuerOptions } from '@gatehouse/core';
-import type { GatehouseConfig } from '../config/schema.js';
+import type { IssuerOptions } from '@gatehouse-auth/core';
+import type { GatehouseConfig } from './config/schema.js';
 
 /** `iss` defaults to `server.publicUrl`, else `gatehouse`: never a listener URL, which changes with port 0. */
 export function issuerOptionsFrom(config: GatehouseConfig): Partial<IssuerOptions> {

@@ -3,20 +3,14 @@
  * STS's allow-list holds only the emulator, OCI's relay goes to the OCI emulator for the one real identity
  * host the demo user signs for, and the IdP is the loopback OpenID provider.
  */
-import type { Strategy } from '@gatehouse/core';
-import { alicloudStrategy } from '@gatehouse/strategy-alicloud';
-import { ociStrategy } from '@gatehouse/strategy-oci';
-import { ecePasswordStrategy } from '@gatehouse/strategy-ece-password';
-import { idpMfaStrategy, type IdpMfaOptionsInput } from '@gatehouse/strategy-idp-mfa';
-import { tlsCertStrategy } from '@gatehouse/strategy-tls-cert';
-import type { GatehouseConfig } from '../config/schema.js';
-
-export interface DemoUpstreamUrls {
-  stsUrl: string;
-  /** Real OCI identity host → emulator origin. */
-  ociRelay: Record<string, string>;
-  idp: { issuer: string; clientId: string; clientSecret: string; redirectUri: string } | null;
-}
+import type { Strategy } from '@gatehouse-auth/core';
+import { alicloudStrategy } from '@gatehouse-auth/strategy-alicloud';
+import { ociStrategy } from '@gatehouse-auth/strategy-oci';
+import { ecePasswordStrategy } from '@gatehouse-auth/strategy-ece-password';
+import { idpMfaStrategy, type IdpMfaOptionsInput } from '@gatehouse-auth/strategy-idp-mfa';
+import { tlsCertStrategy } from '@gatehouse-auth/strategy-tls-cert';
+import type { GatehouseConfig } from './config/schema.js';
+import type { DemoUpstreamUrls } from './demo/contract.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- strategies are heterogeneous by design
 export type AnyStrategy = Strategy<any, any>;

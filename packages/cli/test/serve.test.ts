@@ -1,7 +1,7 @@
 /**
  * The server `gatehouse serve` runs, started in this process: demo mode (memory store, emulators, free
  * ports), all five logins through the CLI's own login commands, the extra routes, graceful shutdown with a
- * request in flight, and production mode.
+ * request in flight, and a production server on PostgreSQL.
  */
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,18 +9,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { buildAlicloudLoginBody } from '@gatehouse/client';
-import { createMemoryStores, createGatehouse } from '@gatehouse/core';
-import { createCa } from '@gatehouse/testing/certs';
+import { buildAlicloudLoginBody } from '@gatehouse-auth/client';
+import { createCa } from '@gatehouse-auth/testing/certs';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
-import { applyEnvOverrides, resolveConfig } from '../src/config/load.js';
-import { demoFiles } from '../src/demo/materials.js';
-import { buildServer } from '../src/server/app.js';
-import { createLogger } from '../src/server/logger.js';
-import { startServer, type RunningServer } from '../src/server/start-server.js';
+import { demoContextOf, demoFiles, type DemoContext } from '@gatehouse-auth/demo';
+import { applyEnvOverrides, resolveConfig, startServer, type RunningServer } from '@gatehouse-auth/server';
 
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -56,6 +52,8 @@ function refused(url: string): Promise<boolean> {
   });
 }
 
+const demo = (s: RunningServer): DemoContext => demoContextOf(s.demo)!;
+
 describe('demo mode, in process', () => {
   let server: RunningServer;
   let banner = '';
@@ -79,7 +77,7 @@ describe('demo mode, in process', () => {
   });
 
   it('every login succeeds through the CLI login commands', async () => {
-    const m = server.demo!.materials;
+    const m = demo(server).materials;
     const f = demoFiles(dataDir);
     const http = server.urls.http;
     const logins: [string, string[]][] = [
@@ -99,7 +97,7 @@ describe('demo mode, in process', () => {
   });
 
   it('logs JSON lines: one request line with both request ids, audit events, and never a password or token', async () => {
-    const m = server.demo!.materials;
+    const m = demo(server).materials;
     const res = await fetch(`${server.urls.http}/api/v1/users/auth/_login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -118,7 +116,7 @@ describe('demo mode, in process', () => {
   });
 
   it('an MFA user without a code, a wrong password, a certificate without the CA: exit codes and public messages only', async () => {
-    const m = server.demo!.materials;
+    const m = demo(server).materials;
     const f = demoFiles(dataDir);
     const noCode = await cli(['login', 'password', '--server', server.urls.http, '--email', m.users.mfa.email, '--password-file', f.mfaPassword]);
     expect(noCode).toMatchObject({ code: 2, err: 'error: this user has MFA: pass --otp <code> (or --recovery-code <code>)\n' });
@@ -156,12 +154,12 @@ describe('demo mode, in process', () => {
 
   it('a client certificate from another CA is refused with the dialect\'s 401', async () => {
     const impostor = await createCa({ commonName: 'Gatehouse Demo CA' });
-    const leaf = await impostor.issue({ commonName: server.demo!.materials.tls.clientCommonName });
+    const leaf = await impostor.issue({ commonName: demo(server).materials.tls.clientCommonName });
     const cert = join(dataDir, 'impostor.pem');
     const key = join(dataDir, 'impostor-key.pem');
     writeFileSync(cert, leaf.certPem);
     writeFileSync(key, leaf.keyPem);
-    const r = await cli(['login', 'tls', '--server', server.urls.https!, '--identity-id', server.demo!.materials.tls.identityId, '--cert', cert, '--key', key, '--ca', demoFiles(dataDir).tlsCa]);
+    const r = await cli(['login', 'tls', '--server', server.urls.https!, '--identity-id', demo(server).materials.tls.identityId, '--cert', cert, '--key', key, '--ca', demoFiles(dataDir).tlsCa]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^error: tls login refused: HTTP 401: /);
   });
@@ -173,7 +171,7 @@ describe('demo mode, in process', () => {
       encrypted,
       createPrivateKey(readFileSync(f.tlsClientKey)).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'open sesame' }).toString(),
     );
-    const args = ['login', 'tls', '--server', server.urls.https!, '--identity-id', server.demo!.materials.tls.identityId, '--cert', f.tlsClientCert, '--key', encrypted, '--ca', f.tlsCa];
+    const args = ['login', 'tls', '--server', server.urls.https!, '--identity-id', demo(server).materials.tls.identityId, '--cert', f.tlsClientCert, '--key', encrypted, '--ca', f.tlsCa];
     const ok = await cli(args, { GATEHOUSE_KEY_PASSPHRASE: 'open sesame' });
     expect(ok.code).toBe(0);
     expect(ok.out.trim()).toMatch(JWT);
@@ -199,8 +197,8 @@ describe('graceful shutdown', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gh-shutdown-'));
     const { config } = resolveConfig({ mode: 'demo', dataDir, store: { driver: 'memory' }, server: { port: 0 }, demo: { idp: false } }, dataDir);
     const server = await startServer({ config, path: join(dataDir, 'c.json'), dataDir }, { env: {}, logDestination: sink(), out: sink() });
-    const m = server.demo!.materials;
-    const sts = server.demo!.upstreams.sts;
+    const m = demo(server).materials;
+    const sts = demo(server).emulators.sts;
     sts.setFault('slow', { delayMs: 1_500 });
     const body = buildAlicloudLoginBody({ identityId: m.alicloud.identityId, accessKeyId: m.alicloud.accessKeyId, accessKeySecret: m.alicloud.accessKeySecret });
     const inFlight = fetch(`${server.urls.http}/api/v1/auth/alicloud-auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -216,48 +214,6 @@ describe('graceful shutdown', () => {
   });
 });
 
-describe('production mode', () => {
-  it('needs no demo machinery: no emulators, no demo label, no credentials printed', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'gh-prod-'));
-    const { config } = resolveConfig({ store: { driver: 'memory' }, server: { port: 0 } }, dataDir);
-    let banner = '';
-    const server = await startServer(
-      { config, path: join(dataDir, 'c.json'), dataDir },
-      { env: { NODE_ENV: 'production' }, logDestination: sink(), out: new Writable({ write: (c, _e, cb) => ((banner += String(c)), cb()) }) },
-    );
-    try {
-      expect(server.demo).toBeNull();
-      expect(banner).toBe(`Gatehouse listening on ${server.urls.http}; API reference ${server.urls.http}/docs\n`);
-      const health = await fetch(`${server.urls.http}/healthz`);
-      expect(health.headers.get('x-gatehouse-mode')).toBeNull();
-      expect(await health.json()).toMatchObject({ status: 'ok', mode: 'production' });
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('/healthz answers 503 when the store does not', async () => {
-    const gatehouse = createGatehouse({ stores: createMemoryStores() });
-    const app = await buildServer({
-      gatehouse,
-      logger: createLogger({ log: { level: 'silent' }, mode: 'production' }, sink()),
-      mode: 'production',
-      storeDriver: 'postgres',
-      storeCheck: async () => {
-        throw new Error('connection refused');
-      },
-      bodyLimit: 65536,
-      publicUrls: [],
-      version: '0.0.0',
-    });
-    const res = await app.inject({ method: 'GET', url: '/healthz' });
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ status: 'unavailable', store: { driver: 'postgres', ok: false } });
-    await app.close();
-    await gatehouse.close();
-  });
-});
-
 describe.runIf(process.env.DATABASE_URL)('on PostgreSQL (DATABASE_URL)', () => {
   it('production mode serves logins from a PostgreSQL store; demo mode refuses that store', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gh-pg-'));
@@ -267,7 +223,7 @@ describe.runIf(process.env.DATABASE_URL)('on PostgreSQL (DATABASE_URL)', () => {
     expect(config.store.driver).toBe('postgres');
     const server = await startServer({ config, path: join(dataDir, 'c.json'), dataDir }, { env, logDestination: sink(), out: sink() });
     try {
-      const { createPasswordUser } = await import('@gatehouse/core/password');
+      const { createPasswordUser } = await import('@gatehouse-auth/core/password');
       await createPasswordUser(server.gatehouse.stores, { username: 'pg-user', password: 'pg-password-123' }, { now: new Date(), params: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
       const r = await cli(['login', 'password', '--server', server.urls.http, '--username', 'pg-user', '--password', 'pg-password-123']);
       expect(r.code).toBe(0);
@@ -276,7 +232,7 @@ describe.runIf(process.env.DATABASE_URL)('on PostgreSQL (DATABASE_URL)', () => {
     } finally {
       await server.close();
     }
-    const demo = resolveConfig(applyEnvOverrides({ mode: 'demo', store: { schema } }, env), dataDir).config;
-    await expect(startServer({ config: demo, path: join(dataDir, 'c.json'), dataDir }, { env, logDestination: sink(), out: sink() })).rejects.toThrow(/refusing to start in demo mode on a PostgreSQL store/);
+    const demoConfig = resolveConfig(applyEnvOverrides({ mode: 'demo', store: { schema } }, env), dataDir).config;
+    await expect(startServer({ config: demoConfig, path: join(dataDir, 'c.json'), dataDir }, { env, logDestination: sink(), out: sink() })).rejects.toThrow(/refusing to start in demo mode on a PostgreSQL store/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../errors.js';
+import { DataDirInUseError } from '../errors.js';
 
 export const LOCK_FILE = 'gatehouse.pid';
 
@@ -51,12 +51,12 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
         // unreadable: treat as stale
       }
       if (holder && Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
-        throw new CliError(
+        throw new DataDirInUseError(
           `the data folder ${dataDir} is in use by ${what} (pid ${holder}); embedded PGlite allows one process at a time: stop it first, or use PostgreSQL (DATABASE_URL) to share a store`,
         );
       }
       rmSync(file, { force: true });
     }
   }
-  throw new CliError(`could not lock the data folder ${dataDir}`);
+  throw new DataDirInUseError(`could not lock the data folder ${dataDir}`);
 }

@@ -8,7 +8,7 @@
  *   `yes-i-understand-demo-credentials-are-public`.
  */
 import type { GatehouseConfig } from '../config/schema.js';
-import { usageError } from '../errors.js';
+import { configError } from '../errors.js';
 
 export const DEMO_PUBLIC_BIND_ENV = 'GATEHOUSE_DEMO_ALLOW_PUBLIC_BIND';
 export const DEMO_PUBLIC_BIND_VALUE = 'yes-i-understand-demo-credentials-are-public';
@@ -21,15 +21,15 @@ export function isLoopbackHost(host: string): boolean {
 export function assertDemoAllowed(config: GatehouseConfig, env: Record<string, string | undefined>): void {
   if (config.mode !== 'demo') return;
   if (env.NODE_ENV === 'production') {
-    throw usageError('refusing to start in demo mode with NODE_ENV=production: demo mode seeds users whose passwords are printed; use mode: production');
+    throw configError('refusing to start in demo mode with NODE_ENV=production: demo mode seeds users whose passwords are printed; use mode: production');
   }
   if (config.store.driver === 'postgres') {
-    throw usageError('refusing to start in demo mode on a PostgreSQL store (DATABASE_URL or store.driver: postgres): demo mode would seed demo users into it; demo mode runs on embedded PGlite only');
+    throw configError('refusing to start in demo mode on a PostgreSQL store (DATABASE_URL or store.driver: postgres): demo mode would seed demo users into it; demo mode runs on embedded PGlite only');
   }
   const hosts = [config.server.host, ...(config.server.tls ? [config.server.tls.host ?? config.server.host] : [])];
   const exposed = hosts.filter((h) => !isLoopbackHost(h));
   if (exposed.length && env[DEMO_PUBLIC_BIND_ENV] !== DEMO_PUBLIC_BIND_VALUE) {
-    throw usageError(
+    throw configError(
       `refusing to start in demo mode on a non-loopback address (${exposed.join(', ')}): anyone who can reach it could log in with the demo credentials. Bind to 127.0.0.1, or set ${DEMO_PUBLIC_BIND_ENV}=${DEMO_PUBLIC_BIND_VALUE}`,
     );
   }

@@ -3,7 +3,7 @@
  * SIGINT/SIGTERM (a second signal exits at once). `finished` resolves with the exit code once the
  * server has shut down.
  */
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from './config/load.js';
 import { startServer, type RunningServer, type StartServerOptions } from './start-server.js';
 
 export interface ServedServer extends RunningServer {

@@ -7,9 +7,9 @@ import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createCa } from '@gatehouse/testing/certs';
-import { createOciTestUser } from '@gatehouse/testing/oci';
-import { generateRecoveryCodes, newTotpSecret } from '@gatehouse/strategy-idp-mfa';
+import { createCa } from '@gatehouse-auth/testing/certs';
+import { createOciTestUser } from '@gatehouse-auth/testing/oci';
+import { generateRecoveryCodes, newTotpSecret } from '@gatehouse-auth/strategy-idp-mfa';
 
 export const DEMO_DIR = 'demo';
 const MATERIALS_FILE = 'materials.json';

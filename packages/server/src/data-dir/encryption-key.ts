@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEncryptionKey as parseStoreKey } from '@gatehouse/store-postgres';
-import { usageError } from '../errors.js';
+import { parseEncryptionKey as parseStoreKey } from '@gatehouse-auth/store-postgres';
+import { configError } from '../errors.js';
 
 export const ENCRYPTION_KEY_BYTES = 32;
 export const DEMO_KEY_FILE = 'encryption.key';
@@ -17,7 +17,7 @@ export function parseEncryptionKey(text: string, source = 'encryptionKey'): Buff
   try {
     return parseStoreKey(text, source);
   } catch (err) {
-    throw usageError(`${(err as Error).message} (make one with: gatehouse keys generate-encryption-key)`);
+    throw configError(`${(err as Error).message} (make one with: gatehouse keys generate-encryption-key)`);
   }
 }
 
@@ -54,7 +54,7 @@ export function resolveEncryptionKey(input: { configured: string | undefined; de
     const { key, created, file } = demoEncryptionKey(input.dataDir);
     return { key, source: 'demo-file', file, created };
   }
-  throw usageError(
+  throw configError(
     'an encryption key is required outside demo mode: set GATEHOUSE_ENCRYPTION_KEY (or encryptionKey in the config) to 32 random bytes, e.g. the output of `gatehouse keys generate-encryption-key`',
   );
 }

@@ -3,9 +3,9 @@
  * users are looked up before they are created, so a restart finds and keeps what the first start made.
  * Method configs are written through `GatehouseAdmin`, so each is validated by its strategy.
  */
-import type { Gatehouse } from '@gatehouse/core';
-import { createPasswordUser, normaliseEmail, normaliseUsername } from '@gatehouse/core/password';
-import { hashRecoveryCode } from '@gatehouse/strategy-idp-mfa';
+import type { Gatehouse } from '@gatehouse-auth/core';
+import { createPasswordUser, normaliseEmail, normaliseUsername } from '@gatehouse-auth/core/password';
+import { hashRecoveryCode } from '@gatehouse-auth/strategy-idp-mfa';
 import type { DemoMaterials } from './materials.js';
 
 export interface SeedReport {

@@ -1,15 +1,15 @@
 /**
  * `buildServer`: the Fastify app of a Gatehouse auth server. Every strategy's login route, the token
- * routes and the JWKS come from `@gatehouse/fastify`; this adds `/openapi.json`, the API reference page
+ * routes and the JWKS come from `@gatehouse-auth/fastify`; this adds `/openapi.json`, the API reference page
  * (`/docs`), `/healthz`, request logs with request ids, and the demo-mode label.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Gatehouse } from '@gatehouse/core';
-import { gatehouseFastify } from '@gatehouse/fastify';
+import type { Gatehouse } from '@gatehouse-auth/core';
+import { gatehouseFastify } from '@gatehouse-auth/fastify';
 import { registerApiReference } from './api-reference.js';
 import { registerHealth, type HealthCheck } from './health.js';
-import type { ServerLogger } from './logger.js';
+import type { ServerLogger } from '../logger.js';
 
 export interface BuildServerOptions {
   gatehouse: Gatehouse;

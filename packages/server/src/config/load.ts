@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { usageError } from '../errors.js';
+import { configError } from '../errors.js';
 import { configSchema, type GatehouseConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -44,7 +44,7 @@ function objectAt(root: Raw, path: string[]): Raw {
   for (const key of path) {
     const next = node[key];
     if (next === undefined || next === null) node[key] = {};
-    else if (typeof next !== 'object' || Array.isArray(next)) throw usageError(`config: ${path.join('.')} must be an object`);
+    else if (typeof next !== 'object' || Array.isArray(next)) throw configError(`config: ${path.join('.')} must be an object`);
     node = node[key] as Raw;
   }
   return node;
@@ -62,7 +62,7 @@ export function applyEnvOverrides(raw: Raw, env: Env): Raw {
     if (path === 'server.tls.port' && !((out.server as Raw | undefined)?.tls)) continue;
     let parsed: unknown = value;
     if (NUMERIC.has(path)) {
-      if (!/^\d{1,5}$/.test(value)) throw usageError(`${name}: must be a port number, got ${JSON.stringify(value.slice(0, 20))}`);
+      if (!/^\d{1,5}$/.test(value)) throw configError(`${name}: must be a port number, got ${JSON.stringify(value.slice(0, 20))}`);
       parsed = Number(value);
     }
     objectAt(out, keys)[leaf] = parsed;
@@ -95,24 +95,24 @@ export function parseConfigText(text: string, file: string): Raw {
     data = ext === '.yaml' || ext === '.yml' ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
   } catch (err) {
     const what = ext === '.yaml' || ext === '.yml' ? 'YAML' : 'JSON';
-    throw usageError(`config ${file}: not valid ${what} (${(err as Error).message.split('\n')[0]})`);
+    throw configError(`config ${file}: not valid ${what} (${(err as Error).message.split('\n')[0]})`);
   }
   if (data === null || data === undefined) data = {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw usageError(`config ${file}: the top level must be an object`);
+  if (typeof data !== 'object' || Array.isArray(data)) throw configError(`config ${file}: the top level must be an object`);
   return data as Raw;
 }
 
 /** Validates a raw config (env already applied) and resolves its paths against `baseDir`. */
 export function resolveConfig(raw: Raw, baseDir: string, label = 'config'): { config: GatehouseConfig; dataDir: string } {
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw usageError(`${label} is invalid:\n${describeIssues(result.error)}`);
+  if (!result.success) throw configError(`${label} is invalid:\n${describeIssues(result.error)}`);
   const config = result.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   config.dataDir = abs(config.dataDir);
   if (config.server.tls?.certFile) config.server.tls.certFile = abs(config.server.tls.certFile);
   if (config.server.tls?.keyFile) config.server.tls.keyFile = abs(config.server.tls.keyFile);
   if (config.store.driver === 'postgres' && !config.store.url) {
-    throw usageError(`${label}: store.driver is postgres but no connection string is set (DATABASE_URL or store.url)`);
+    throw configError(`${label}: store.driver is postgres but no connection string is set (DATABASE_URL or store.url)`);
   }
   return { config, dataDir: config.dataDir };
 }
@@ -124,7 +124,7 @@ export function loadConfig(file: string, env: Env = process.env): LoadedConfig {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw usageError(code === 'ENOENT' ? `config file not found: ${path}` : `cannot read config file ${path} (${code ?? 'error'})`);
+    throw configError(code === 'ENOENT' ? `config file not found: ${path}` : `cannot read config file ${path} (${code ?? 'error'})`);
   }
   const raw = applyEnvOverrides(parseConfigText(text, path), env);
   const { config, dataDir } = resolveConfig(raw, dirname(path), `config ${path}`);

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMemoryStores, type Stores } from '@gatehouse/core';
+import { createMemoryStores, type Stores } from '@gatehouse-auth/core';
 import type { GatehouseConfig } from '../config/schema.js';
 
 export interface OpenedStores {
@@ -41,7 +41,7 @@ export async function openStores(config: GatehouseConfig, encryptionKey: Buffer 
   }
   if (!encryptionKey) throw new Error('an encryption key is required for a persistent store');
   // Loaded on demand: `gatehouse login …` never pays for the database drivers.
-  const { createPgliteStores, createPostgresStores } = await import('@gatehouse/store-postgres');
+  const { createPgliteStores, createPostgresStores } = await import('@gatehouse-auth/store-postgres');
   if (driver === 'pglite') {
     const dir = join(config.dataDir, PGLITE_DIR);
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -1,0 +1,64 @@
+/** A production server in this process: no demo machinery, and `/healthz` when the store fails. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createMemoryStores, createGatehouse } from '@gatehouse-auth/core';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config/load.js';
+import { loadDemoModule } from '../src/demo/load-demo.js';
+import { buildServer } from '../src/http/app.js';
+import { createLogger } from '../src/logger.js';
+import { startServer } from '../src/start-server.js';
+
+const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
+
+describe('production mode', () => {
+  it('needs no demo machinery: no emulators, no demo label, no credentials printed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-prod-'));
+    const { config } = resolveConfig({ store: { driver: 'memory' }, server: { port: 0 } }, dataDir);
+    let banner = '';
+    const server = await startServer(
+      { config, path: join(dataDir, 'c.json'), dataDir },
+      { env: { NODE_ENV: 'production' }, logDestination: sink(), out: new Writable({ write: (c, _e, cb) => ((banner += String(c)), cb()) }) },
+    );
+    try {
+      expect(server.demo).toBeNull();
+      expect(banner).toBe(`Gatehouse listening on ${server.urls.http}; API reference ${server.urls.http}/docs\n`);
+      const health = await fetch(`${server.urls.http}/healthz`);
+      expect(health.headers.get('x-gatehouse-mode')).toBeNull();
+      expect(await health.json()).toMatchObject({ status: 'ok', mode: 'production' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('/healthz answers 503 when the store does not', async () => {
+    const gatehouse = createGatehouse({ stores: createMemoryStores() });
+    const app = await buildServer({
+      gatehouse,
+      logger: createLogger({ log: { level: 'silent' }, mode: 'production' }, sink()),
+      mode: 'production',
+      storeDriver: 'postgres',
+      storeCheck: async () => {
+        throw new Error('connection refused');
+      },
+      bodyLimit: 65536,
+      publicUrls: [],
+      version: '0.0.0',
+    });
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'unavailable', store: { driver: 'postgres', ok: false } });
+    await app.close();
+    await gatehouse.close();
+  });
+});
+
+
+describe('demo mode without the demo package', () => {
+  it('says which package to install, and never starts a listener', async () => {
+    const missing = '@gatehouse-auth/demo-not-installed';
+    await expect(loadDemoModule(missing)).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining(`needs the ${missing} package`) });
+  });
+});
