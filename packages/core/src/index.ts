@@ -14,7 +14,7 @@ export type { Gatehouse, GatehouseOptions } from './runtime/container.js';
 export { GatehouseAdmin } from './runtime/admin.js';
 export { systemClock, ManualClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
-export { silentLogger } from './runtime/logger.js';
+export { silentLogger, unconfiguredLogger, NO_LOGGER_WARNING_CODE } from './runtime/logger.js';
 export type { Logger, LogFn } from './runtime/logger.js';
 export type { AuditEvent, AuditSink } from './runtime/audit.js';
 

@@ -14,7 +14,7 @@ import { DEFAULT_ISSUER_OPTIONS, TokenIssuer, type IssuerOptions } from '../toke
 import { GatehouseAdmin } from './admin.js';
 import type { AuditSink } from './audit.js';
 import { systemClock, type Clock } from './clock.js';
-import { silentLogger, type Logger } from './logger.js';
+import { unconfiguredLogger, type Logger } from './logger.js';
 
 /** Explicit injection tokens: no reliance on emitted decorator metadata (works under esbuild/vitest). */
 export const TOKENS = {
@@ -41,6 +41,7 @@ export interface GatehouseOptions {
   stores?: Stores;
   issuer?: Partial<IssuerOptions>;
   clock?: Clock;
+  /** Where errors and audit lines go (a pino instance works). Default: silent, with one process warning on the first error. */
   logger?: Logger;
   audit?: AuditSink;
   /** Outbound HTTP client, or options for the default pooled one. */
@@ -77,7 +78,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
   const c = rootContainer.createChildContainer();
   const ownsHttp = !(options.http && 'request' in options.http);
   c.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
-  c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
+  c.register(TOKENS.Logger, { useValue: options.logger ?? unconfiguredLogger() });
   c.register(TOKENS.Stores, { useValue: options.stores ?? createMemoryStores() });
   c.register(TOKENS.Http, {
     useValue:

@@ -16,6 +16,30 @@ const noop: LogFn = () => {};
 
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop, child: () => silentLogger };
 
+export const NO_LOGGER_WARNING_CODE = 'GATEHOUSE_NO_LOGGER';
+
+/**
+ * The default when `createGatehouse` gets no logger: silent, except that the first error it would have
+ * logged (an internal error, an outage, an upstream failure) raises one process warning saying so and how
+ * to turn logs on — a library whose 500s print nothing is undebuggable. Only the request id and reason
+ * code are named: never a message, which may quote a secret.
+ */
+export function unconfiguredLogger(): Logger {
+  let warned = false;
+  const error: LogFn = (objOrMsg: object | string) => {
+    if (warned) return;
+    warned = true;
+    const o = (typeof objOrMsg === 'object' && objOrMsg ? objOrMsg : {}) as { reqId?: unknown; reasonCode?: unknown };
+    const what = typeof o.reqId === 'string' ? `request ${o.reqId} failed${typeof o.reasonCode === 'string' ? ` (${o.reasonCode})` : ''}` : 'an error occurred';
+    process.emitWarning(
+      `Gatehouse: ${what}, but no logger is configured, so its details went nowhere. Pass \`logger\` to createGatehouse (a pino instance works) to see them; this warning is shown once.`,
+      { code: NO_LOGGER_WARNING_CODE },
+    );
+  };
+  const logger: Logger = { debug: noop, info: noop, warn: noop, error, child: () => logger };
+  return logger;
+}
+
 export function childLogger(logger: Logger, bindings: Record<string, unknown>): Logger {
   return logger.child ? logger.child(bindings) : logger;
 }

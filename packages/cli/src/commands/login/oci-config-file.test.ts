@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseOciConfig, readOciProfile } from './oci-config-file.js';
+import { readOciProfile } from './oci-config-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gh-oci-'));
 const file = join(dir, 'config');
@@ -37,7 +37,17 @@ describe('OCI config file', () => {
     expect(() => readOciProfile(partial, 'DEFAULT')).toThrow(/missing fingerprint, tenancy, key_file/);
   });
 
-  it('ignores lines outside sections and without =', () => {
-    expect([...parseOciConfig('stray=1\n[A]\nnot a pair\nk=v\n').entries()].map(([n, m]) => [n, [...m]])).toEqual([['A', [['k', 'v']]]]);
+  it('refuses a line without key=value, naming the file and never echoing the line', () => {
+    const bad = join(dir, 'bad');
+    writeFileSync(bad, '[DEFAULT]\nuser=x\nsecret-pass-phrase-line\n');
+    const err = (() => {
+      try {
+        readOciProfile(bad, 'DEFAULT');
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(err.message).toBe(`--oci-config ${bad}: not an OCI config file (a line without key=value)`);
   });
 });

@@ -1,10 +1,14 @@
 /**
- * Reads a profile from an OCI config file (`~/.oci/config`, the format of Oracle's CLI and SDKs):
- * `[PROFILE]` sections of `key=value` lines; `key_file` may start with `~` or be relative to the file.
+ * Reads a profile from an OCI config file (`~/.oci/config`, the format of Oracle's CLI and SDKs) with
+ * Oracle's own parser (`oci-common`'s `ConfigAccumulator`, what `ConfigFileReader` uses); here
+ * only what it leaves to callers: errors naming the file, the required keys, and `key_file` resolved
+ * against `~` or the config file's folder.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
+// Oracle's parser module alone (oci-common's index loads the whole SDK core; this file has no exports map to respect).
+import { ConfigAccumulator, ConfigFileReader } from 'oci-common/lib/config-file-reader.js';
 import { usageError } from '../../errors.js';
 
 export interface OciProfile {
@@ -16,24 +20,7 @@ export interface OciProfile {
   passPhrase?: string;
 }
 
-export function parseOciConfig(text: string): Map<string, Map<string, string>> {
-  const profiles = new Map<string, Map<string, string>>();
-  let current: Map<string, string> | null = null;
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const section = /^\[(.+)\]$/.exec(line);
-    if (section) {
-      current = new Map();
-      profiles.set(section[1]!.trim(), current);
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq === -1 || !current) continue;
-    current.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-  }
-  return profiles;
-}
+const REQUIRED = ['user', 'fingerprint', 'tenancy', 'region', 'key_file'];
 
 export function readOciProfile(file: string, profileName: string): OciProfile {
   let text: string;
@@ -42,12 +29,20 @@ export function readOciProfile(file: string, profileName: string): OciProfile {
   } catch (err) {
     throw usageError(`--oci-config ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const profiles = parseOciConfig(text);
-  const defaults = profiles.get('DEFAULT') ?? new Map<string, string>();
-  const own = profiles.get(profileName);
+  // Oracle's line parser (ConfigFileReader.parse is the same plus a console notice when DEFAULT is absent).
+  const parsed = new ConfigAccumulator();
+  try {
+    for (const line of text.split('\n')) parsed.accept(line);
+  } catch (err) {
+    // Its messages quote the offending line, which may hold a pass phrase: name the file and the kind only.
+    const why = /no key-value pair|no key:/.test((err as Error).message) ? 'a line without key=value' : /without specifying a profile/.test((err as Error).message) ? 'a key before any [PROFILE] line' : 'unreadable';
+    throw usageError(`--oci-config ${file}: not an OCI config file (${why})`);
+  }
+  const own = parsed.configurationsByProfile.get(profileName);
   if (!own) throw usageError(`--oci-config ${file}: no profile [${profileName}]`);
-  const get = (key: string) => own.get(key) ?? defaults.get(key);
-  const missing = ['user', 'fingerprint', 'tenancy', 'region', 'key_file'].filter((k) => !get(k));
+  const defaults = parsed.configurationsByProfile.get(ConfigFileReader.DEFAULT_PROFILE_NAME);
+  const get = (key: string) => own.get(key) ?? defaults?.get(key);
+  const missing = REQUIRED.filter((k) => !get(k));
   if (missing.length) throw usageError(`--oci-config ${file} [${profileName}]: missing ${missing.join(', ')}`);
   let keyFile = get('key_file')!;
   if (keyFile.startsWith('~/')) keyFile = resolve(homedir(), keyFile.slice(2));
