@@ -1,0 +1,141 @@
+/**
+ * Gatehouse as a new user gets it: every published package packed with `npm pack`, checked by publint and
+ * arethetypeswrong, and installed from the tarballs into folders outside the workspace, where an ESM app, a
+ * CommonJS app and a TypeScript `nodenext` app (skipLibCheck off) each log in through one adapter; and the
+ * CLI's production install, which must not carry test or demo code.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, measureNodeModules, productionClosure, publishedPackages, ROOT, run } from './support.js';
+
+// The linters' own command-line entries, run with this Node.
+const PUBLINT = join(ROOT, 'node_modules/.bin/publint');
+const ATTW = join(ROOT, 'node_modules/.bin/attw');
+const APPS = new URL('./apps/', import.meta.url).pathname;
+const packages = publishedPackages();
+const work = mkdtempSync(join(tmpdir(), 'gh-packaging-'));
+const tarballs = new Map<string, string>();
+
+beforeAll(async () => {
+  const dest = join(work, 'tarballs');
+  mkdirSync(dest);
+  for (const p of packages) {
+    const r = await run('npm', ['pack', p.dir, '--pack-destination', dest, '--json', '--silent'], { cwd: work });
+    expect(r.code, `${p.name}: ${r.stderr}`).toBe(0);
+    const [info] = JSON.parse(r.stdout) as { filename: string }[];
+    tarballs.set(p.name, join(dest, info!.filename));
+  }
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the tarballs', () => {
+  it('every published package has a free name in our scope, a LICENSE identical to the root one, and no tests', async () => {
+    const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/Apache License\s+Version 2\.0/);
+    expect(packages.length).toBeGreaterThanOrEqual(15);
+    for (const p of packages) {
+      expect(p.name).toMatch(/^@gatehouse-auth\/[a-z-]+$/);
+      const list = await run('tar', ['-tzf', tarballs.get(p.name)!], { cwd: work });
+      const files = list.stdout.split('\n').filter(Boolean);
+      expect(files, p.name).toContain('package/LICENSE');
+      expect(files, p.name).toContain('package/README.md');
+      expect(files.filter((f) => /\.test\.ts$|\/test-support\//.test(f)), p.name).toEqual([]);
+      const extracted = await run('tar', ['-xzOf', tarballs.get(p.name)!, 'package/LICENSE'], { cwd: work });
+      expect(extracted.stdout, `${p.name}/LICENSE`).toBe(license);
+    }
+  });
+
+  it('publint --strict finds nothing in any package', async () => {
+    for (const p of packages) {
+      const r = await run(process.execPath, [PUBLINT, 'run', '--strict', tarballs.get(p.name)!], { cwd: work });
+      expect({ name: p.name, code: r.code, out: r.stdout + r.stderr }).toMatchObject({ name: p.name, code: 0, out: expect.stringContaining('All good') });
+    }
+  });
+
+  it('arethetypeswrong finds nothing for Node 16+ resolution (ESM, require(esm) from CommonJS: docs/decisions/0006)', async () => {
+    for (const p of packages) {
+      const r = await run(process.execPath, [ATTW, tarballs.get(p.name)!, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'], { cwd: work });
+      expect({ name: p.name, code: r.code, out: r.code === 0 ? '' : r.stdout + r.stderr }).toEqual({ name: p.name, code: 0, out: '' });
+    }
+  });
+});
+
+describe('apps outside the workspace, installed from the tarballs', () => {
+  const app = join(work, 'apps');
+  const node = (file: string) => run(process.execPath, [file], { cwd: app, timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    mkdirSync(app);
+    // No "type": a CommonJS package, as `npm init -y` makes it.
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'gatehouse-new-user', version: '1.0.0', private: true }));
+    const ours = ['core', 'express', 'fastify', 'koa', 'strategy-ece-password'].map((n) => tarballs.get(`@gatehouse-auth/${n}`)!);
+    const theirs = ['express@5', '@types/express@5', 'fastify@5', 'koa@3', '@koa/router@15', 'typescript@~5.9.3', '@types/node@20'];
+    const r = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...ours, ...theirs], { cwd: app });
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['esm-app.mjs', 'cjs-app.cjs', 'ts-app.ts']) copyFileSync(join(APPS, f), join(app, f));
+  }, 300_000);
+
+  const expectLogin = (r: { code: number | null; stdout: string; stderr: string }, username: string) => {
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ login: 200, me: 200, subject: { type: 'user', id: expect.any(String), claims: { username } }, refused: 401 });
+  };
+
+  it('an ESM app logs in through the Fastify adapter', async () => {
+    expectLogin(await node('esm-app.mjs'), 'esm-user');
+  });
+
+  it('a CommonJS app logs in through the Koa adapter with require()', async () => {
+    expectLogin(await node('cjs-app.cjs'), 'cjs-user');
+  });
+
+  it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', async () => {
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, skipLibCheck: false, outDir: 'out', types: ['node'] }, files: ['ts-app.ts'] }),
+    );
+    const tsc = await run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, timeoutMs: 120_000 });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+    expectLogin(await node('out/ts-app.js'), 'ts-user');
+  });
+});
+
+describe('the CLI, installed for production', () => {
+  const dir = join(work, 'cli');
+
+  beforeAll(async () => {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'gatehouse-ops', version: '1.0.0', private: true }));
+    const closure = productionClosure('@gatehouse-auth/cli', packages).map((n) => tarballs.get(n)!);
+    const r = await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error', ...closure], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+  }, 300_000);
+
+  it('has no test, build or demo code: no vitest, vite, oidc-provider, testing kit or demo package', () => {
+    const nm = join(dir, 'node_modules');
+    for (const absent of ['vitest', 'vite', 'oidc-provider', '@gatehouse-auth/testing', '@gatehouse-auth/demo']) {
+      expect(existsSync(join(nm, absent)), absent).toBe(false);
+    }
+    const { bytes, packages: count } = measureNodeModules(nm);
+    // The figure the issue tracks (today's main before the split: 145 MB, 207 packages).
+    console.log(`CLI production install: ${(bytes / 1e6).toFixed(1)} MB in ${count} packages`);
+    expect(count).toBeGreaterThan(20);
+  });
+
+  it('runs as `gatehouse`, and demo mode without @gatehouse-auth/demo names the package to install', async () => {
+    const bin = join(dir, 'node_modules/.bin/gatehouse');
+    const version = await run(bin, ['--version'], { cwd: dir, env: cleanEnv() });
+    expect(version).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    const help = await run(bin, ['--help'], { cwd: dir, env: cleanEnv() });
+    const docs = /Docs: (\S+cli\.md)\./.exec(help.stdout)?.[1];
+    expect(docs && existsSync(docs)).toBe(true);
+    writeFileSync(join(dir, 'gatehouse.config.yaml'), 'mode: demo\nstore: { driver: memory }\nserver: { port: 0 }\n');
+    const serve = await run(bin, ['serve', '--config', 'gatehouse.config.yaml'], { cwd: dir, env: cleanEnv(), timeoutMs: 60_000 });
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(/^error: mode: demo needs the @gatehouse-auth\/demo package, which is not installed/);
+  });
+});
