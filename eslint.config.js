@@ -19,4 +19,9 @@ export default tseslint.config(
     files: ['**/*.test.ts', '**/test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  {
+    // The packaging test's apps are what a new user writes: they print their result, and one is CommonJS.
+    files: ['tests/packaging/test/apps/**'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
