@@ -59,6 +59,60 @@ describe('bodies the adapter could not parse', () => {
   });
 });
 
+describe('characters no store can hold', () => {
+  const NUL = '\u0000';
+  const LONE_HIGH = '\uD800';
+  const LONE_LOW = '\uDFFF';
+
+  it.each([
+    ['NUL in a declared field', { identityId: `id${NUL}` }, 'identityId'],
+    ['a lone high surrogate', { name: `x${LONE_HIGH}` }, 'name'],
+    ['a lone low surrogate', { secret: `${LONE_LOW}x` }, 'secret'],
+    ['NUL in a field the schema does not declare', { extra: { deep: [`a${NUL}`] } }, 'extra.deep.0'],
+  ])('%s → the dialect\'s validation error naming the field, before the strategy runs', async (_name, body, field) => {
+    const { login, audit } = await harness();
+    const res = await login(body);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ statusCode: 422, message: [{ path: field, code: 'invalid_characters', message: 'must not contain NUL or unpaired surrogate characters' }] });
+    expect(JSON.stringify(res.body)).not.toMatch(/\\u0000|\\ud8|\\udf/i);
+    expect(audit.at(-1)).toMatchObject({ type: 'login.failed', reasonCode: 'unstorable_characters' });
+  });
+
+  it('a key carrying NUL is named by a stand-in, never echoed', async () => {
+    const { login } = await harness();
+    const res = await login({ [`ev${NUL}il`]: 1 });
+    expect(res.status).toBe(422);
+    const text = JSON.stringify(res.body);
+    expect(text).toContain('ev\uFFFDil'.normalize());
+    expect(text).not.toContain('\\u0000');
+  });
+
+  it('every dialect answers with its own 4xx', async () => {
+    const { gh, request, identity } = await harness();
+    const ece = await gh.handle(request({ path: '/api/v1/auth/fake-ece/login', body: { identityId: identity.id, name: `a${NUL}`, secret: 'x' } }));
+    expect(ece.status).toBe(400);
+    expect(ece.headers['x-cloud-error-codes']).toBe('root.invalid_json_request');
+    const bb = await gh.handle(request({ path: '/api/v1/auth/fake-bb/login', body: { identityId: identity.id, name: `a${LONE_HIGH}`, secret: 'x' } }));
+    expect([bb.status, (bb.body as { code: string }).code]).toEqual([400, 'invalid_argument']);
+  });
+
+  it('well-formed text passes: surrogate pairs (emoji), other control characters, non-Latin scripts', async () => {
+    const { login } = await harness();
+    for (const name of ['build 🚀', 'tab\tand\u0001', 'ビルド']) {
+      const res = await login({ name });
+      expect(res.status, name).toBe(200);
+    }
+  });
+
+  it('nesting deeper than any schema is not walked recursively (no stack overflow)', async () => {
+    const { login } = await harness();
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const res = await login({ extra: deep });
+    expect(res.status).toBe(422);
+  });
+});
+
 describe('outcomes', () => {
   it('challenge and redirect pass through without issuing a token', async () => {
     const { login, gh } = await harness();

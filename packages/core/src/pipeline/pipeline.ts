@@ -12,7 +12,7 @@ import type { Stores } from '../stores/ports.js';
 import type { TokenIssuer } from '../tokens/issuer.js';
 import { resolveClientIp, type TrustProxy } from './client-address.js';
 import { randomId } from '../runtime/random-id.js';
-import { parseWith } from './validation.js';
+import { assertStorableInput, parseWith } from './validation.js';
 
 export interface RateLimitRule {
   /** Requests allowed per window per client address and endpoint. */
@@ -121,6 +121,7 @@ export class LoginPipeline {
       const input = this.#input(req, route);
       if (this.options.rateLimit) await this.#rateLimit(endpointId, clientIp);
       if (this.options.limiter) await this.options.limiter(endpointId, ctx);
+      assertStorableInput(input);
       const parsed = parseWith(route.endpoint.requestSchema, input);
       const outcome = await route.endpoint.handle(parsed, ctx);
       outcomeKind = outcome.kind;

@@ -21,6 +21,61 @@ export function validationError(error: z.ZodError, prefix?: string): AuthError {
   });
 }
 
+/** Deeper than any schema of ours; the body parser bounds the size, this bounds the walk. */
+const MAX_WALK_DEPTH = 64;
+
+/**
+ * Characters no store can hold: U+0000 (PostgreSQL text refuses it) and unpaired UTF-16 surrogates (no
+ * UTF-8 form). One rule for every route, before any schema or strategy sees the input, so a field no
+ * strategy thought about cannot carry them to a database either.
+ */
+export function isStorableString(s: string): boolean {
+  return !s.includes('\u0000') && (s as string & WellFormed).isWellFormed();
+}
+
+/** ES2024 string methods (in every Node we support; TypeScript's ES2023 lib does not declare them). */
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/** Path of the first string (value or key) that `isStorableString` refuses, or null. Iterative: no recursion on hostile nesting. */
+export function findUnstorableString(value: unknown): string | null {
+  const stack: [unknown, string[]][] = [[value, []]];
+  while (stack.length) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (!isStorableString(node)) return path.join('.');
+      continue;
+    }
+    if (node === null || typeof node !== 'object' || path.length >= MAX_WALK_DEPTH) continue;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...path, String(i)]]);
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      // A key is reported by a readable stand-in: the offending characters are never echoed.
+      if (!isStorableString(key)) return [...path, (key.replace(/\u0000/g, '\uFFFD') as string & WellFormed).toWellFormed().slice(0, 64)].join('.');
+      stack.push([(node as Record<string, unknown>)[key], [...path, key]]);
+    }
+  }
+  return null;
+}
+
+/** Refuses input carrying characters no store can hold, as a validation error naming the field. */
+export function assertStorableInput(value: unknown): void {
+  const path = findUnstorableString(value);
+  if (path === null) return;
+  const issues: ValidationIssue[] = [{ path, message: 'must not contain NUL or unpaired surrogate characters', code: 'invalid_characters' }];
+  throw new AuthError({
+    kind: 'validation',
+    reasonCode: 'unstorable_characters',
+    message: `${path || 'body'}: ${issues[0]!.message}`,
+    issues,
+    fields: path ? [path] : [],
+  });
+}
+
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix?: string): T {
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, prefix);

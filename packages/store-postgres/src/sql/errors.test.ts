@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@gatehouse-auth/core';
+import { AuthError, StoreUnavailableError } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { isForeignKeyViolation, isUniqueViolation, SqlError, toStoreError } from './errors.js';
 
@@ -43,6 +43,16 @@ describe('toStoreError', () => {
     expect(JSON.stringify(Object.entries(mapped))).not.toContain('secret-hash');
     const outage = toStoreError(driverError('Query read timeout', { params: ['$argon2id$secret-hash'] }));
     expect((outage.cause as Record<string, unknown>).params).toBeUndefined();
+  });
+
+  it.each([
+    ['NUL in text', driverError('invalid byte sequence for encoding "UTF8": 0x00', { code: '22021', params: ['a\u0000b'] })],
+    ['untranslatable character', driverError('character with byte sequence has no equivalent', { code: '22P05' })],
+  ])('%s → the caller\'s 400, not a 500 or an outage', (_name, err) => {
+    const mapped = toStoreError(err);
+    expect(mapped).toBeInstanceOf(AuthError);
+    expect(mapped).toMatchObject({ kind: 'bad_request', reasonCode: 'unstorable_characters' });
+    expect(JSON.stringify(Object.entries(mapped))).not.toContain('a\u0000b');
   });
 
   it('leaves already classified errors alone', () => {

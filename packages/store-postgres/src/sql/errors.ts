@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@gatehouse-auth/core';
+import { AuthError, StoreUnavailableError } from '@gatehouse-auth/core';
 
 /** A database error we did not classify as an outage: carries the SQLSTATE and constraint name. */
 export class SqlError extends Error {
@@ -62,14 +62,24 @@ export function isOutage(err: unknown): boolean {
  * The driver's error object is not kept as the cause: PGlite attaches the query parameters to it,
  * and those may be password hashes or ciphertexts that have no business in a log line.
  */
+/**
+ * SQLSTATEs for text the database cannot hold (22021 character_not_in_repertoire: U+0000; 22P05
+ * untranslatable_character). The caller's input, not an outage: the pipeline refuses such characters before
+ * any store is called, so reaching this is a second line of defence (input that came another way).
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
 export function toStoreError(err: unknown): Error {
-  if (err instanceof StoreUnavailableError || err instanceof SqlError) return err;
+  if (err instanceof AuthError || err instanceof SqlError) return err;
   const e = (err ?? {}) as { message?: unknown; code?: unknown; constraint?: unknown; name?: unknown };
   const message = typeof e.message === 'string' ? e.message : 'database error';
   const code = typeof e.code === 'string' ? e.code : undefined;
   const cause = Object.assign(new Error(message), { name: typeof e.name === 'string' ? e.name : 'Error', code });
   if (err instanceof Error && err.stack) cause.stack = err.stack;
   if (isOutage(err)) return new StoreUnavailableError(cause);
+  if (code !== undefined && UNSTORABLE_TEXT.has(code)) {
+    return new AuthError({ kind: 'bad_request', reasonCode: 'unstorable_characters', message: 'The request contains characters that cannot be stored', cause });
+  }
   return new SqlError(message, code, typeof e.constraint === 'string' ? e.constraint : undefined, cause);
 }
 

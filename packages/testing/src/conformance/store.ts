@@ -151,6 +151,22 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect(await s().get(uid('missing'))).toBeNull();
       });
 
+      it('text a database cannot hold (NUL) is stored faithfully or refused as the caller\'s 4xx, never a 500', { timeout }, async () => {
+        // The pipeline refuses such input before any store is called; this is the second line of defence.
+        const id = `${uid('nul')}\u0000x`;
+        let created: unknown;
+        try {
+          created = await s().create({ id, name: 'nul' }, T0);
+        } catch (err) {
+          expect(storeErrorShape(err)).toEqual({ kind: 'bad_request', reasonCode: 'unstorable_characters' });
+          const lookup = await s().get(id).then(() => null, (e: unknown) => storeErrorShape(e));
+          expect(lookup === null || (lookup as { kind?: unknown }).kind === 'bad_request').toBe(true);
+          return;
+        }
+        expect(created).toMatchObject({ id });
+        expect(await s().get(id)).toEqual(created);
+      });
+
       it('putMethod on an unknown identity is refused as identity_not_found', { timeout }, async () => {
         const err = await caught(s().putMethod({ identityId: uid('missing'), method: 'm', config: {}, token: tokenSettings() }, T0));
         expect(storeErrorShape(err)).toEqual({ kind: 'not_found', reasonCode: 'identity_not_found' });
