@@ -102,6 +102,17 @@ describe('redirect form (login_state.path)', () => {
     expect(res.headers.location).toBeUndefined();
   });
 
+  it.each(['/\uff0fevil.com', '/\uff3cevil.com', '/\ufe68evil.com'])(
+    'refuses %s (a separator once normalised with NFKC) with 400 naming login_state.path, the right password notwithstanding',
+    async (path) => {
+      const { login } = await harness({ users: [ALICE] });
+      const res = await login({ username: 'alice', password: ALICE.password, login_state: { path } });
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+      expect(errorOf(res)).toMatchObject({ code: 'root.invalid_json_request', fields: ['login_state.path'] });
+    },
+  );
+
   it('refuses bad credentials with 401 before any redirect', async () => {
     const { login } = await harness({ users: [ALICE] });
     const res = await login({ username: 'alice', password: 'wrong', login_state: { path: '/x' } });
