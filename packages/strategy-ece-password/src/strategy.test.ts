@@ -22,6 +22,15 @@ describe('body form (no login_state.path)', () => {
     expect(verified.claims.username).toBe('alice');
   });
 
+  it('a token renewed at /api/v1/auth/token/renew keeps its username', async () => {
+    const { login, gh, request } = await harness({ users: [ALICE], strategy: { sessionMaxLifetimeSeconds: 86_400 } });
+    const { token } = (await login({ username: 'alice', password: ALICE.password })).body as { token: string };
+    const renewed = await gh.handle(request({ accessToken: token }, { path: '/api/v1/auth/token/renew' }));
+    expect(renewed.status).toBe(200);
+    const verified = await gh.issuer.verify((renewed.body as { accessToken: string }).accessToken);
+    expect(verified.claims.username).toBe('alice');
+  });
+
   it('reflects the default 8-hour session in both exp and session_expiration_time, and they agree', async () => {
     const { login, gh, clock } = await harness({ users: [ALICE] });
     const res = await login({ username: 'alice', password: ALICE.password });

@@ -129,6 +129,12 @@ export const strategyOptionsSchema = z.strictObject({
     .prefault({}),
   /** Access token settings for users logging in here. */
   token: tokenSettingsSchema.optional(),
+  /**
+   * Web-login cookies. `secure: 'auto'` (default) marks them `Secure` when the client used https (behind a
+   * TLS-terminating proxy: when the proxy is trusted and says `X-Forwarded-Proto: https`); `'always'` marks
+   * them `Secure` whatever the request says (what a production server behind https should use).
+   */
+  cookies: z.strictObject({ secure: z.enum(['auto', 'always']).default('auto') }).prefault({}),
   /** Lifetime of a web refresh token; every rotation starts a new one. */
   refreshTokenTtlSeconds: z.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
 });

@@ -29,6 +29,18 @@ export function resolveClientIp(socketAddress: string, forwardedFor: HeaderValue
   return client;
 }
 
+/**
+ * The scheme the client used: the socket's, or — when the connection comes from a trusted proxy that
+ * terminated TLS — what that proxy says in `X-Forwarded-Proto`. Only the nearest proxy's value (the last
+ * one) counts: it is the one we trust, and a chain that was plain http anywhere is not https.
+ */
+export function resolveProtocol(socketProtocol: 'http' | 'https', socketAddress: string, forwardedProto: HeaderValue, trust: TrustProxy): 'http' | 'https' {
+  if (socketProtocol === 'https' || !forwardedProto || !isTrustedProxy(socketAddress, trust)) return socketProtocol;
+  const raw = Array.isArray(forwardedProto) ? forwardedProto.join(',') : forwardedProto;
+  const nearest = raw.slice(-256).split(',').pop()?.trim().toLowerCase();
+  return nearest === 'https' ? 'https' : socketProtocol;
+}
+
 /** True when `address` is a trusted proxy (used by strategies that honour proxy headers, e.g. tls-cert). */
 export function isTrustedProxy(address: string, trust: TrustProxy): boolean {
   return isTrusted(normalise(address), trust, 0);

@@ -10,7 +10,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Stores } from '../stores/ports.js';
 import type { TokenIssuer } from '../tokens/issuer.js';
-import { resolveClientIp, type TrustProxy } from './client-address.js';
+import { resolveClientIp, resolveProtocol, type TrustProxy } from './client-address.js';
 import { randomId } from '../runtime/random-id.js';
 import { assertStorableInput, parseWith } from './validation.js';
 
@@ -223,7 +223,7 @@ export class LoginPipeline {
       },
       clientIp,
       socketAddress: req.socketAddress,
-      protocol: req.protocol,
+      protocol: resolveProtocol(req.protocol, req.socketAddress, req.headers['x-forwarded-proto'], this.options.trustProxy),
       peerCertificates: req.peerCertificates ?? [],
       signal: req.signal,
     };
