@@ -17,7 +17,8 @@ writeFileSync(config, JSON.stringify({ dataDir: './data', server: { port: 0 }, l
 const env = { GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
 const gh = (args: string[], input?: string) => runCli([...args, '--config', config], { env, input });
 
-describe.runIf(BUILT)('admin commands on PGlite', () => {
+// Each step is a separate process opening PGlite (seconds each on a busy machine): a bound, not a speed claim.
+describe.runIf(BUILT)('admin commands on PGlite', { timeout: 180_000 }, () => {
   let identityId = '';
 
   it('identity create / attach (validated by the strategy) / list', async () => {
