@@ -121,8 +121,20 @@ describe('username and password', () => {
   it('accepts passwords at the 1024-byte limit and odd but valid characters (then 401, not 400)', async () => {
     const h = await harness({ users: [{ username: 'dan', password: 'é'.repeat(512) }] });
     expect((await h.login({ username: 'dan', password: 'é'.repeat(512) })).status).toBe(200);
-    expect((await h.login({ username: 'dan', password: '\u0000\ud800 ' })).status).toBe(401);
-    expect((await h.login({ username: '\u0000', password: 'x' })).status).toBe(401);
+    expect((await h.login({ username: 'dan', password: '\u0001\ud83d\ude80 \t' })).status).toBe(401);
+  });
+
+  it('characters no store can hold (NUL, a lone surrogate) are 400 naming the field, never 502 or 500', async () => {
+    const h = await harness({ users: [{ username: 'dan', password: 'pw' }] });
+    for (const [body, field] of [
+      [{ username: '\u0000', password: 'x' }, 'username'],
+      [{ username: 'dan', password: '\u0000\ud800 ' }, 'password'],
+    ] as const) {
+      const res = await h.login(body);
+      expect(res.status).toBe(400);
+      expect(res.headers['x-cloud-error-codes']).toBe('root.invalid_json_request');
+      expect(errorOf(res)).toMatchObject({ fields: [field] });
+    }
   });
 
   it('answers 405 for GET on the login route', async () => {

@@ -155,6 +155,23 @@ describe('lockout (default 5 attempts / 15 min per normalised username)', () => 
     expect(errorOf(res).code).toBe('root.too_many_requests');
   });
 
+  it('one client cannot lock the real user out from everywhere: the lock holds for its address only', async () => {
+    const { login } = await harness({ users: [ALICE] });
+    for (let i = 0; i < 5; i++) expect((await login(wrong(), { socketAddress: '203.0.113.66' })).status).toBe(401);
+    expect((await login(right(), { socketAddress: '203.0.113.66' })).status).toBe(429);
+    expect((await login(right(), { socketAddress: '198.51.100.20' })).status).toBe(200);
+  });
+
+  it('password spraying from one address (100 usernames) is refused after 50 failures, with the same answer for every name', async () => {
+    const { login } = await harness({ users: [ALICE] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push((await login(wrong(`user${i}`), { socketAddress: '203.0.113.9' })).status);
+    expect(statuses.slice(0, 50).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(50).every((s) => s === 429)).toBe(true);
+    expect((await login(right(), { socketAddress: '203.0.113.9' })).status).toBe(429);
+    expect((await login(right(), { socketAddress: '198.51.100.20' })).status).toBe(200);
+  });
+
   it('counts `Admin`, `admin ` and `ＡＤＭＩＮ` on one counter', async () => {
     const { login } = await harness({ users: [{ username: 'admin', password: 'pw' }] });
     for (const username of ['Admin', 'admin ', 'ＡＤＭＩＮ', 'Admin', 'admin ']) expect((await login(wrong(username))).status).toBe(401);

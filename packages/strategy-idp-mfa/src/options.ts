@@ -108,7 +108,14 @@ export const strategyOptionsSchema = z.strictObject({
   password: z
     .strictObject({
       params: z.strictObject({ memoryCost: z.number().int().min(1024), timeCost: z.number().int().min(1), parallelism: z.number().int().min(1) }).optional(),
-      lockout: z.strictObject({ maxFailures: z.number().int().min(1).max(1000), windowMs: z.number().int().min(1000) }).optional(),
+      lockout: z
+        .strictObject({
+          maxFailures: z.number().int().min(1).max(1000),
+          windowMs: z.number().int().min(1000),
+          accountCeiling: z.number().int().min(1).max(10_000_000).optional(),
+          addressCeiling: z.number().int().min(1).max(10_000_000).optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   mfa: z

@@ -22,6 +22,7 @@ import {
 const CHEAP: Argon2Params = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const OTHER: Argon2Params = { memoryCost: 2048, timeCost: 1, parallelism: 1 };
 const NOW = new Date('2026-01-01T00:00:00Z');
+const IP = '198.51.100.7';
 
 async function rejection(p: Promise<unknown>): Promise<AuthError> {
   const err = await p.then(() => null, (e: unknown) => e);
@@ -158,9 +159,9 @@ describe('PasswordChecker', () => {
 
   it('accepts the right password and refuses a wrong one or an unknown user', async () => {
     const { checker, phc } = await setup();
-    expect(await checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: NOW })).toEqual({ ok: true, rehash: null });
-    expect(await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW })).toEqual({ ok: false });
-    expect(await checker.check({ username: 'ghost', passwordHash: null, password: 'right', now: NOW })).toEqual({ ok: false });
+    expect(await checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'right', now: NOW })).toEqual({ ok: true, rehash: null });
+    expect(await checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'wrong', now: NOW })).toEqual({ ok: false });
+    expect(await checker.check({ clientIp: IP, username: 'ghost', passwordHash: null, password: 'right', now: NOW })).toEqual({ ok: false });
   });
 
   it('refuses an over-long password even when its prefix would match', async () => {
@@ -184,33 +185,33 @@ describe('PasswordChecker', () => {
     const { checker, phc } = await setup();
     const clock = new ManualClock(NOW);
     for (let i = 0; i < 5; i++) {
-      expect(await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: clock.now() })).toEqual({ ok: false });
+      expect(await checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'wrong', now: clock.now() })).toEqual({ ok: false });
     }
-    const err = await rejection(checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: clock.now() }));
+    const err = await rejection(checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'right', now: clock.now() }));
     expect(err).toMatchObject({ kind: 'rate_limited', reasonCode: 'account_locked', retryAfter: 900 });
     clock.advance(15 * 60_000);
-    expect((await checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: clock.now() })).ok).toBe(true);
+    expect((await checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'right', now: clock.now() })).ok).toBe(true);
   });
 
   it('clears the counter after a success', async () => {
     const { checker, phc, limiter } = await setup();
-    for (let i = 0; i < 4; i++) await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW });
-    expect((await checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: NOW })).ok).toBe(true);
-    expect(await limiter.peek('lockout:test:ann', NOW)).toBeNull();
-    for (let i = 0; i < 5; i++) await checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW });
-    await rejection(checker.check({ username: 'ann', passwordHash: phc, password: 'right', now: NOW }));
+    for (let i = 0; i < 4; i++) await checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'wrong', now: NOW });
+    expect((await checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'right', now: NOW })).ok).toBe(true);
+    expect(await limiter.peek(`lockout:test:ann@${IP}`, NOW)).toBeNull();
+    for (let i = 0; i < 5; i++) await checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'wrong', now: NOW });
+    await rejection(checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'right', now: NOW }));
   });
 
   it('counts unknown users like known ones (lockout does not reveal existence)', async () => {
     const { checker } = await setup();
-    for (let i = 0; i < 5; i++) await checker.check({ username: 'ghost', passwordHash: null, password: 'x', now: NOW });
-    expect((await rejection(checker.check({ username: 'ghost', passwordHash: null, password: 'x', now: NOW }))).kind).toBe('rate_limited');
+    for (let i = 0; i < 5; i++) await checker.check({ clientIp: IP, username: 'ghost', passwordHash: null, password: 'x', now: NOW });
+    expect((await rejection(checker.check({ clientIp: IP, username: 'ghost', passwordHash: null, password: 'x', now: NOW }))).kind).toBe('rate_limited');
   });
 
   it('checks at most maxFailures passwords however many attempts run concurrently', async () => {
     const { checker, phc } = await setup();
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => checker.check({ username: 'ann', passwordHash: phc, password: 'wrong', now: NOW })),
+      Array.from({ length: 20 }, () => checker.check({ clientIp: IP, username: 'ann', passwordHash: phc, password: 'wrong', now: NOW })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     expect(results.filter((r) => r.status === 'rejected' && (r.reason as AuthError).kind === 'rate_limited')).toHaveLength(15);
@@ -220,16 +221,69 @@ describe('PasswordChecker', () => {
     const { checker, limiter } = await setup();
     await checker.prepare();
     for (let i = 0; i < 10; i++) expect(await checker.verify(null, 'x')).toEqual({ ok: false });
-    expect(await limiter.peek('lockout:test:ghost', NOW)).toBeNull();
+    expect(await limiter.peek(`lockout:test:ghost@${IP}`, NOW)).toBeNull();
+    expect(await limiter.peek('lockout-account:test:ghost', NOW)).toBeNull();
   });
 
   it('honours a custom lockout policy', async () => {
     const limiter = new MemoryLimiterStore();
     const checker = new PasswordChecker(limiter, { namespace: 't', params: CHEAP, lockout: { maxFailures: 2, windowMs: 1000 } });
-    expect(checker.lockout).toEqual({ maxFailures: 2, windowMs: 1000 });
-    await checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW });
-    await checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW });
-    expect((await rejection(checker.check({ username: 'a', passwordHash: null, password: 'x', now: NOW }))).retryAfter).toBe(1);
+    expect(checker.lockout).toEqual({ maxFailures: 2, windowMs: 1000, accountCeiling: 100, addressCeiling: 50 });
+    await checker.check({ clientIp: IP, username: 'a', passwordHash: null, password: 'x', now: NOW });
+    await checker.check({ clientIp: IP, username: 'a', passwordHash: null, password: 'x', now: NOW });
+    expect((await rejection(checker.check({ clientIp: IP, username: 'a', passwordHash: null, password: 'x', now: NOW }))).retryAfter).toBe(1);
+  });
+});
+
+describe('PasswordChecker: a throttle that cannot be turned against users', () => {
+  const check = (checker: PasswordChecker, phc: string | null, password: string, clientIp: string, username = 'ann', now = NOW) =>
+    checker.check({ clientIp, username, passwordHash: phc, password, now });
+
+  it('five failures from one address lock the account for that address only: the user elsewhere still gets in', async () => {
+    const checker = new PasswordChecker(new MemoryLimiterStore(), { namespace: 'test', params: CHEAP });
+    const phc = await hashPassword('right', CHEAP);
+    for (let i = 0; i < 5; i++) expect(await check(checker, phc, 'wrong', '203.0.113.66')).toEqual({ ok: false });
+    expect(await rejection(check(checker, phc, 'right', '203.0.113.66'))).toMatchObject({ kind: 'rate_limited', reasonCode: 'account_locked' });
+    expect((await check(checker, phc, 'right', '198.51.100.20')).ok).toBe(true);
+  });
+
+  it('distributed guessing of one account stops at the account ceiling, for every address', async () => {
+    const limiter = new MemoryLimiterStore();
+    const checker = new PasswordChecker(limiter, { namespace: 'c', params: CHEAP, lockout: { maxFailures: 5, windowMs: 60_000, accountCeiling: 12 } });
+    const phc = await hashPassword('right', CHEAP);
+    for (let a = 1; a <= 3; a++) for (let i = 0; i < 4; i++) await check(checker, phc, 'wrong', `203.0.113.${a}`);
+    // 12 failures from three addresses: the account is refused from a fresh address, right password or not.
+    const err = await rejection(check(checker, phc, 'right', '198.51.100.99'));
+    expect(err).toMatchObject({ kind: 'rate_limited', reasonCode: 'account_locked', message: 'Too many failed login attempts, try again later' });
+    // Other accounts are untouched.
+    expect((await check(checker, phc, 'right', '198.51.100.99', 'bob')).ok).toBe(true);
+  });
+
+  it('spraying many accounts from one address stops at the address ceiling; other addresses are untouched', async () => {
+    const limiter = new MemoryLimiterStore();
+    const checker = new PasswordChecker(limiter, { namespace: 's', params: CHEAP, lockout: { maxFailures: 5, windowMs: 60_000, addressCeiling: 10 } });
+    const phc = await hashPassword('right', CHEAP);
+    for (let i = 0; i < 10; i++) expect(await check(checker, null, 'Winter2026!', '203.0.113.9', `user${i}`)).toEqual({ ok: false });
+    expect((await rejection(check(checker, phc, 'right', '203.0.113.9', 'user10'))).kind).toBe('rate_limited');
+    expect((await check(checker, phc, 'right', '203.0.113.10', 'user10')).ok).toBe(true);
+  });
+
+  it('IPv6 addresses count per /64 for the spraying ceiling', async () => {
+    const limiter = new MemoryLimiterStore();
+    const checker = new PasswordChecker(limiter, { namespace: 'v6', params: CHEAP, lockout: { maxFailures: 5, windowMs: 60_000, addressCeiling: 3 } });
+    for (let i = 0; i < 3; i++) await check(checker, null, 'x', `2001:db8:7:7::${i + 1}`, `user${i}`);
+    expect((await rejection(check(checker, null, 'x', '2001:db8:7:7:ffff::1', 'user9'))).kind).toBe('rate_limited');
+  });
+
+  it('a success does not reset the ceilings (a user logging in cannot launder an attacker\'s failures), and windows expire', async () => {
+    const limiter = new MemoryLimiterStore();
+    const checker = new PasswordChecker(limiter, { namespace: 'w', params: CHEAP, lockout: { maxFailures: 5, windowMs: 60_000, accountCeiling: 4 } });
+    const phc = await hashPassword('right', CHEAP);
+    for (let i = 0; i < 3; i++) await check(checker, phc, 'wrong', '203.0.113.1');
+    expect((await check(checker, phc, 'right', '198.51.100.1')).ok).toBe(true);
+    await check(checker, phc, 'wrong', '203.0.113.2');
+    expect((await rejection(check(checker, phc, 'right', '198.51.100.1'))).kind).toBe('rate_limited');
+    expect((await check(checker, phc, 'right', '198.51.100.1', 'ann', new Date(NOW.getTime() + 60_000))).ok).toBe(true);
   });
 });
 

@@ -7,7 +7,7 @@
 export { DEFAULT_ARGON2, MAX_PASSWORD_BYTES, hashPassword, verifyPassword, needsRehash } from './argon2.js';
 export type { Argon2Params } from './argon2.js';
 export { MAX_USERNAME_LENGTH, normaliseUsername, normaliseEmail } from './username.js';
-export { DEFAULT_LOCKOUT, LoginLockout } from './lockout.js';
+export { DEFAULT_LOCKOUT, LoginLockout, PasswordLockout } from './lockout.js';
 export type { LockoutPolicy } from './lockout.js';
 export { PasswordChecker, PasswordVerifier } from './checker.js';
 export type { PasswordCheckInput, PasswordCheckResult } from './checker.js';

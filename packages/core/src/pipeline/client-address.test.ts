@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrustedProxy, resolveClientIp, resolveProtocol } from './client-address.js';
+import { isTrustedProxy, resolveClientIp, resolveProtocol, throttleKeyOf } from './client-address.js';
 
 describe('resolveClientIp', () => {
   it('ignores X-Forwarded-For unless the socket peer is trusted', () => {
@@ -45,5 +45,15 @@ describe('resolveProtocol', () => {
 
   it('an https socket stays https whatever a header says', () => {
     expect(resolveProtocol('https', '10.0.0.5', 'http', ['10.0.0.0/8'])).toBe('https');
+  });
+});
+
+describe('throttleKeyOf', () => {
+  it('is the address for IPv4 (mapped or not) and the /64 for IPv6', () => {
+    expect(throttleKeyOf('198.51.100.7')).toBe('198.51.100.7');
+    expect(throttleKeyOf('::ffff:198.51.100.7')).toBe('198.51.100.7');
+    expect(throttleKeyOf('2001:db8:1:2::1')).toBe(throttleKeyOf('2001:db8:1:2:ffff:ffff:ffff:ffff'));
+    expect(throttleKeyOf('2001:db8:1:2::1')).not.toBe(throttleKeyOf('2001:db8:1:3::1'));
+    expect(throttleKeyOf('not an address')).toBe('not an address');
   });
 });

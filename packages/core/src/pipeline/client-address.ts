@@ -41,6 +41,18 @@ export function resolveProtocol(socketProtocol: 'http' | 'https', socketAddress:
   return nearest === 'https' ? 'https' : socketProtocol;
 }
 
+/**
+ * The unit a throttle counts per "client address": an IPv4 address, or the /64 of an IPv6 one (one host
+ * usually holds a whole /64, so per-address counting of IPv6 would be no limit at all).
+ */
+export function throttleKeyOf(address: string): string {
+  const parsed = parseAddress(address);
+  if (!parsed) return address.slice(0, 64);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as import('ipaddr.js').IPv6).parts.slice(0, 4);
+  return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
+}
+
 /** True when `address` is a trusted proxy (used by strategies that honour proxy headers, e.g. tls-cert). */
 export function isTrustedProxy(address: string, trust: TrustProxy): boolean {
   return isTrusted(normalise(address), trust, 0);
