@@ -12,7 +12,7 @@ export { startServer } from './start-server.js';
 export type { StartServerOptions, RunningServer, ServerContext } from './start-server.js';
 export { runServer } from './run-server.js';
 export type { ServedServer } from './run-server.js';
-export { buildStrategies } from './strategies.js';
+export { buildStrategies, cookieSecurity } from './strategies.js';
 export type { AnyStrategy } from './strategies.js';
 export { issuerOptionsFrom } from './issuer-options.js';
 export { openStores, redactConnectionString, PGLITE_DIR } from './store/open-stores.js';

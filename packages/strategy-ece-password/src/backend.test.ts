@@ -12,7 +12,7 @@ describe('no backend configured (backend: null)', () => {
     expect(res.status).toBe(501);
     expect(res.headers['x-cloud-error-codes']).toBe('authc.no_authentication_cluster');
     expect(res.body).toEqual({ errors: [{ code: 'authc.no_authentication_cluster', message: 'The administrator needs to configure the authentication cluster' }] });
-    expect(await h.stores.limiter.peek('lockout:ece-password:carol', h.clock.now())).toBeNull();
+    expect(await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now())).toBeNull();
     expect(h.audit.at(-1)).toMatchObject({ type: 'login.failed', reasonCode: 'no_authentication_backend', status: 501 });
   });
 

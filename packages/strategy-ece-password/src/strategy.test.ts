@@ -173,10 +173,10 @@ describe('lockout (default 5 attempts / 15 min per normalised username)', () => 
   });
 
   it('counts `Admin`, `admin ` and `ＡＤＭＩＮ` on one counter', async () => {
-    const { login } = await harness({ users: [{ username: 'admin', password: 'pw' }] });
+    const { login } = await harness({ users: [{ username: 'admin', password: 'correct-pw-123' }] });
     for (const username of ['Admin', 'admin ', 'ＡＤＭＩＮ', 'Admin', 'admin ']) expect((await login(wrong(username))).status).toBe(401);
-    expect((await login({ username: 'ＡＤＭＩＮ', password: 'pw' })).status).toBe(429);
-    expect((await login({ username: 'admin', password: 'pw' })).status).toBe(429);
+    expect((await login({ username: 'ＡＤＭＩＮ', password: 'correct-pw-123' })).status).toBe(429);
+    expect((await login({ username: 'admin', password: 'correct-pw-123' })).status).toBe(429);
   });
 
   it('resets the counter after a success', async () => {
@@ -206,9 +206,9 @@ describe('lockout (default 5 attempts / 15 min per normalised username)', () => 
   });
 
   it('keeps counters per user: locking one does not lock another', async () => {
-    const { login } = await harness({ users: [ALICE, { username: 'bob', password: 'pw' }] });
+    const { login } = await harness({ users: [ALICE, { username: 'bob', password: 'correct-pw-123' }] });
     for (let i = 0; i < 6; i++) await login(wrong());
-    expect((await login({ username: 'bob', password: 'pw' })).status).toBe(200);
+    expect((await login({ username: 'bob', password: 'correct-pw-123' })).status).toBe(200);
   });
 
   it('honours a configured policy', async () => {
@@ -251,7 +251,7 @@ describe('lockout (default 5 attempts / 15 min per normalised username)', () => 
     const { login, gh } = await harness({ strategy: { backend } });
     for (const username of ['Carol', 'carol ', 'ＣＡＲＯＬ', 'CAROL', 'carol']) expect((await login({ username, password: 'no' })).status).toBe(401);
     expect(calls).toEqual(['carol', 'carol', 'carol', 'carol', 'carol']);
-    expect((await login({ username: 'carol', password: 'pw' })).status).toBe(429);
+    expect((await login({ username: 'carol', password: 'correct-pw-123' })).status).toBe(429);
     expect(calls).toHaveLength(5);
     await gh.close();
   });

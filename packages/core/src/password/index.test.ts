@@ -61,14 +61,14 @@ describe('argon2 helpers', () => {
 describe('createPasswordUser', () => {
   it('stores the normalised username and email, an argon2id hash and passwordChangedAt', async () => {
     const stores = createMemoryStores();
-    const user = await createPasswordUser(stores, { username: ' ＡＤＭＩＮ ', password: 's3cret!', email: 'Admin@Example.COM' }, { now: NOW, params: CHEAP });
+    const user = await createPasswordUser(stores, { username: ' ＡＤＭＩＮ ', password: 's3cret-passphrase', email: 'Admin@Example.COM' }, { now: NOW, params: CHEAP });
     expect(user.username).toBe('admin');
     expect(user.email).toBe('admin@example.com');
     expect(user.displayName).toBe('ADMIN');
     expect(user.passwordChangedAt).toEqual(NOW);
     expect(user.createdAt).toEqual(NOW);
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await verifyPassword(user.passwordHash!, 's3cret!')).toBe(true);
+    expect(await verifyPassword(user.passwordHash!, 's3cret-passphrase')).toBe(true);
     expect((await stores.users.getByUsername('admin'))?.id).toBe(user.id);
     expect((await stores.users.getByEmail('admin@example.com'))?.id).toBe(user.id);
   });
@@ -77,7 +77,7 @@ describe('createPasswordUser', () => {
     const stores = createMemoryStores();
     const user = await createPasswordUser(
       stores,
-      { id: 'u-1', username: 'bob', password: 'pw', displayName: 'Bob B.', disabled: true, groups: ['ops'], requireResetPassword: true },
+      { id: 'u-1', username: 'bob', password: 'long enough pw', displayName: 'Bob B.', disabled: true, groups: ['ops'], requireResetPassword: true },
       { now: NOW, params: CHEAP },
     );
     expect(user).toMatchObject({ id: 'u-1', displayName: 'Bob B.', disabled: true, groups: ['ops'], requireResetPassword: true, email: null });
@@ -85,23 +85,23 @@ describe('createPasswordUser', () => {
 
   it('uses the default argon2id cost (19 MiB, t=2) when no params are given', async () => {
     const stores = createMemoryStores();
-    const user = await createPasswordUser(stores, { username: 'carol', password: 'pw' }, { now: NOW });
+    const user = await createPasswordUser(stores, { username: 'carol', password: 'long enough pw' }, { now: NOW });
     expect(user.passwordHash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${DEFAULT_ARGON2.memoryCost},t=${DEFAULT_ARGON2.timeCost},p=1\\$`));
   });
 
   it('refuses a second user whose name normalises to the same form', async () => {
     const stores = createMemoryStores();
-    await createPasswordUser(stores, { username: 'Admin', password: 'pw' }, { now: NOW, params: CHEAP });
-    const err = await rejection(createPasswordUser(stores, { username: 'ＡＤＭＩＮ', password: 'pw' }, { now: NOW, params: CHEAP }));
+    await createPasswordUser(stores, { username: 'Admin', password: 'long enough pw' }, { now: NOW, params: CHEAP });
+    const err = await rejection(createPasswordUser(stores, { username: 'ＡＤＭＩＮ', password: 'long enough pw' }, { now: NOW, params: CHEAP }));
     expect(err.reasonCode).toBe('user_exists');
   });
 
   it.each([
-    ['blank username', { username: '   ', password: 'pw' }, ['username']],
-    ['257-character username', { username: 'a'.repeat(257), password: 'pw' }, ['username']],
+    ['blank username', { username: '   ', password: 'long enough pw' }, ['username']],
+    ['257-character username', { username: 'a'.repeat(257), password: 'long enough pw' }, ['username']],
     ['empty password', { username: 'dan', password: '' }, ['password']],
     ['1025-byte password', { username: 'dan', password: 'é'.repeat(513) }, ['password']],
-    ['malformed email', { username: 'dan', password: 'pw', email: 'not an email' }, ['email']],
+    ['malformed email', { username: 'dan', password: 'long enough pw', email: 'not an email' }, ['email']],
     ['several problems', { username: '', password: '', email: '@' }, ['username', 'password', 'email']],
   ])('refuses a %s naming the field', async (_name, input, fields) => {
     const stores = createMemoryStores();
@@ -110,6 +110,36 @@ describe('createPasswordUser', () => {
     expect(err.fields).toEqual(fields);
     expect(err.message).not.toContain('é');
     expect(await stores.users.list()).toEqual([]);
+  });
+
+  it.each([
+    ['7-character password', { username: 'dan', password: 'abcdefg' }, 'password_too_short'],
+    ['common password', { username: 'dan', password: 'Password123' }, 'password_too_common'],
+    ['common password in another width', { username: 'dan', password: 'ｐａｓｓｗｏｒｄ１２３' }, 'password_too_common'],
+    ['password equal to the username', { username: 'danielle.k', password: 'Danielle.K' }, 'password_is_username'],
+    ['password equal to the email\'s local part', { username: 'dan', email: 'wonderland-42@example.com', password: 'wonderland-42' }, 'password_is_username'],
+  ])('the policy (NIST 800-63B) refuses a %s, naming the password and not echoing it', async (_name, input, code) => {
+    const stores = createMemoryStores();
+    const err = await rejection(createPasswordUser(stores, input, { now: NOW, params: CHEAP }));
+    expect(err.issues).toEqual([{ path: 'password', code, message: expect.any(String) }]);
+    expect(err.message).not.toContain(input.password);
+    expect(await stores.users.list()).toEqual([]);
+  });
+
+  it('the policy imposes no composition rules: a long passphrase of lower-case words is fine; eight characters are enough', async () => {
+    const stores = createMemoryStores();
+    await createPasswordUser(stores, { username: 'ivy', password: 'purple monkey dishwasher' }, { now: NOW, params: CHEAP });
+    await createPasswordUser(stores, { username: 'jon', password: 'zq7#xv2!' }, { now: NOW, params: CHEAP });
+    expect(await stores.users.list()).toHaveLength(2);
+  });
+
+  it('a configured policy: a longer minimum; the common-password check switched off', async () => {
+    const stores = createMemoryStores();
+    const strict = { minLength: 15, rejectCommon: true };
+    expect((await rejection(createPasswordUser(stores, { username: 'kim', password: 'fourteen chars' }, { now: NOW, params: CHEAP, policy: strict }))).issues?.[0]?.code).toBe('password_too_short');
+    await createPasswordUser(stores, { username: 'lee', password: 'password123' }, { now: NOW, params: CHEAP, policy: { minLength: 8, rejectCommon: false } });
+    // Below the floor of 6 no configuration goes.
+    expect((await rejection(createPasswordUser(stores, { username: 'max', password: 'abc12' }, { now: NOW, params: CHEAP, policy: { minLength: 1, rejectCommon: false } }))).issues?.[0]?.code).toBe('password_too_short');
   });
 
   it('accepts a 1024-byte password (the limit itself)', async () => {
@@ -122,30 +152,31 @@ describe('createPasswordUser', () => {
 describe('setUserPassword', () => {
   it('replaces the hash, stamps passwordChangedAt and clears requireResetPassword', async () => {
     const stores = createMemoryStores();
-    const user = await createPasswordUser(stores, { username: 'fay', password: 'old', requireResetPassword: true }, { now: NOW, params: CHEAP });
+    const user = await createPasswordUser(stores, { username: 'fay', password: 'old passphrase', requireResetPassword: true }, { now: NOW, params: CHEAP });
     const later = new Date('2026-02-01T00:00:00Z');
-    const updated = await setUserPassword(stores, user.id, 'new', { now: later, params: OTHER });
+    const updated = await setUserPassword(stores, user.id, 'new passphrase', { now: later, params: OTHER });
     expect(updated.passwordChangedAt).toEqual(later);
     expect(updated.requireResetPassword).toBe(false);
     expect(updated.passwordHash).toMatch(/^\$argon2id\$v=19\$m=2048,t=1,p=1\$/);
-    expect(await verifyPassword(updated.passwordHash!, 'new')).toBe(true);
-    expect(await verifyPassword(updated.passwordHash!, 'old')).toBe(false);
+    expect(await verifyPassword(updated.passwordHash!, 'new passphrase')).toBe(true);
+    expect(await verifyPassword(updated.passwordHash!, 'old passphrase')).toBe(false);
   });
 
   it('can flag the new password for reset (an admin-set temporary password)', async () => {
     const stores = createMemoryStores();
-    const user = await createPasswordUser(stores, { username: 'gus', password: 'old' }, { now: NOW, params: CHEAP });
-    const updated = await setUserPassword(stores, user.id, 'temp', { now: NOW, params: CHEAP, requireResetPassword: true });
+    const user = await createPasswordUser(stores, { username: 'gus', password: 'old passphrase' }, { now: NOW, params: CHEAP });
+    const updated = await setUserPassword(stores, user.id, 'temporary passphrase', { now: NOW, params: CHEAP, requireResetPassword: true });
     expect(updated.requireResetPassword).toBe(true);
   });
 
   it('refuses an unknown user and an invalid password', async () => {
     const stores = createMemoryStores();
-    expect((await rejection(setUserPassword(stores, 'nope', 'pw', { now: NOW, params: CHEAP }))).kind).toBe('not_found');
-    const user = await createPasswordUser(stores, { username: 'hal', password: 'old' }, { now: NOW, params: CHEAP });
+    expect((await rejection(setUserPassword(stores, 'nope', 'long enough pw', { now: NOW, params: CHEAP }))).kind).toBe('not_found');
+    const user = await createPasswordUser(stores, { username: 'hal', password: 'old passphrase' }, { now: NOW, params: CHEAP });
     const err = await rejection(setUserPassword(stores, user.id, 'x'.repeat(1025), { now: NOW, params: CHEAP }));
     expect(err.fields).toEqual(['password']);
-    expect(await verifyPassword((await stores.users.getById(user.id))!.passwordHash!, 'old')).toBe(true);
+    for (const weak of ['short', 'qwerty123', 'HAL']) expect((await rejection(setUserPassword(stores, user.id, weak, { now: NOW, params: CHEAP }))).fields).toEqual(['password']);
+    expect(await verifyPassword((await stores.users.getById(user.id))!.passwordHash!, 'old passphrase')).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { IPv6 } from 'ipaddr.js';
 import { ipAllowed, parseAddress } from '../tokens/settings.js';
 import type { HeaderValue } from '../contract/http.js';
 
@@ -49,7 +50,7 @@ export function throttleKeyOf(address: string): string {
   const parsed = parseAddress(address);
   if (!parsed) return address.slice(0, 64);
   if (parsed.kind() === 'ipv4') return parsed.toString();
-  const parts = (parsed as import('ipaddr.js').IPv6).parts.slice(0, 4);
+  const parts = (parsed as IPv6).parts.slice(0, 4);
   return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
 }
 
