@@ -96,7 +96,10 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
         { leaf: leaf!, intermediates: distinct(leaf!, intermediates), anchors: config.anchors, crls: config.crls, now: ctx.clock.now() },
         limits,
       );
-      if (!result.ok) throw refusal(result.reason);
+      if (!result.ok) {
+        if (result.detail !== undefined) ctx.logger.info({ reasonCode: result.reason, detail: result.detail }, 'client certificate path refused');
+        throw refusal(result.reason);
+      }
 
       if (leaf!.basicConstraints?.cA) throw refusal('ca_as_leaf');
       if (!leaf!.extKeyUsage?.includes(OID.clientAuth)) throw refusal('missing_client_auth_eku');

@@ -88,6 +88,37 @@ export async function buildPki(now = new Date()): Promise<Pki> {
   const revokedIssuing = await root.issueIntermediate({ commonName: 'Gatehouse Revoked Issuing CA' });
   const underRevoked = await leaf('client-under-revoked', {}, revokedIssuing);
 
+  // Name constraints (RFC 5280 §4.2.1.10), enforced whatever their criticality.
+  const looselyConstrained = await root.issueIntermediate({
+    commonName: 'Gatehouse Non-critical NC CA',
+    nameConstraints: { critical: false, permitted: [{ type: 'dns', value: 'example.com' }] },
+  });
+  // The issue's case: the identity's allow-list is satisfied (by the URI SAN), the constraint is not (evil.test).
+  const escapesLoose = await leaf('client-nc-evil', { subjectAltNames: [{ type: 'dns', value: 'evil.test' }, sans('client-nc-evil')[1]!] }, looselyConstrained);
+  const constrained = await root.issueIntermediate({
+    commonName: 'Gatehouse Critical NC CA',
+    pathLen: 0,
+    nameConstraints: {
+      critical: true,
+      permitted: [
+        { type: 'dns', value: '.prod.svc.cluster.local' },
+        { type: 'uri', value: 'prod' },
+      ],
+      excluded: [{ type: 'dns', value: '.blocked.prod.svc.cluster.local' }],
+    },
+  });
+  const insideConstrained = await leaf('client-nc-inside', {}, constrained);
+  const outsideConstrained = await leaf(
+    'client-nc-outside',
+    { subjectAltNames: [sans('client-nc-outside')[0]!, { type: 'uri', value: 'spiffe://staging/ns/default/sa/client-nc-outside' }] },
+    constrained,
+  );
+  const excludedConstrained = await leaf(
+    'client-nc-excluded',
+    { subjectAltNames: [{ type: 'dns', value: 'client-nc-excluded.blocked.prod.svc.cluster.local' }, sans('client-nc-excluded')[1]!] },
+    constrained,
+  );
+
   const config: TlsCertConfigInput = {
     caCertificates: [root.certPem],
     allowedCommonNames: ['client-*'],
@@ -121,6 +152,10 @@ export async function buildPki(now = new Date()): Promise<Pki> {
     { name: 'leaf revoked by the issuing CA’s CRL', presented: presented(revoked), status: 401, reason: 'certificate_revoked' },
     { name: 'intermediate revoked by the root’s CRL', presented: presented(underRevoked), status: 401, reason: 'intermediate_revoked' },
     { name: 'chain longer than the issuing CA’s pathLen 0', presented: presented(tooDeep), status: 401, reason: 'path_len_exceeded' },
+    { name: 'non-critical name constraint (example.com only), SAN evil.test', presented: presented(escapesLoose), status: 401, reason: 'name_not_permitted' },
+    { name: 'critical name constraint, every name inside', presented: presented(insideConstrained), status: 200 },
+    { name: 'critical name constraint, URI SAN outside the permitted host', presented: presented(outsideConstrained), status: 401, reason: 'name_not_permitted' },
+    { name: 'critical name constraint, DNS SAN in an excluded subtree', presented: presented(excludedConstrained), status: 401, reason: 'name_excluded' },
   ];
   return { now, root, issuing, server, config, decisions, goodClient: ec };
 }
