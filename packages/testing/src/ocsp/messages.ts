@@ -1,9 +1,10 @@
 // OCSP messages (RFC 6960) for the test responder: requests are read and responses written with the
 // @peculiar/asn1-ocsp schemas; every response is signed by node:crypto with the responder's real key.
 import { createHash, type KeyObject } from 'node:crypto';
+import type {
+  CertID} from '@peculiar/asn1-ocsp';
 import {
   BasicOCSPResponse,
-  CertID,
   CertStatus,
   id_pkix_ocsp_basic,
   id_pkix_ocsp_nonce,
