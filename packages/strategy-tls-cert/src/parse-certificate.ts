@@ -33,6 +33,8 @@ export interface ParsedCertificate {
   /** Taken once: X509Certificate#publicKey builds a new KeyObject on every access. */
   readonly publicKey: KeyObject;
   readonly serial: string;
+  /** The serialNumber INTEGER contents, as encoded (OCSP CertIDs carry it). */
+  readonly serialBytes: Buffer;
   /** DER of the Name fields, compared byte for byte when chaining. */
   readonly subjectDer: Buffer;
   readonly issuerDer: Buffer;
@@ -117,6 +119,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     x509,
     publicKey: x509.publicKey,
     serial: serialHex(bytesOf(serialNode, 'serialNumber')),
+    serialBytes: bytesOf(serialNode, 'serialNumber'),
     subjectDer,
     issuerDer,
     commonNames: commonNamesOf(subject!),
