@@ -117,10 +117,25 @@ describe('the OCSP cache', () => {
   });
 });
 
-/** A Gatehouse with one identity of the given OCSP config; returns a login function and the audit trail. */
-async function single(config: Partial<TlsCertConfigInput>, options: TlsCertStrategyOptions = ocsp.options) {
+interface Logged {
+  level: 'info' | 'warn';
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+/** A Gatehouse with one identity of the given OCSP config; returns a login function, the audit trail and the logs. */
+async function single(config: Partial<TlsCertConfigInput>, options: TlsCertStrategyOptions = ocsp.options, extra: { clock?: ManualClock; http?: { allowedOrigins: string[] } } = {}) {
   const audit: AuditEvent[] = [];
-  const gh = createGatehouse({ strategies: [tlsCertStrategy(options)], clock: new ManualClock(pki.now), audit: (e) => void audit.push(e) });
+  const logs: Logged[] = [];
+  const log = (level: Logged['level']) => (obj: object | string, msg?: string) => void logs.push({ level, obj: typeof obj === 'string' ? {} : (obj as Record<string, unknown>), msg: typeof obj === 'string' ? obj : msg });
+  const logger = { debug: () => {}, error: () => {}, info: log('info'), warn: log('warn') };
+  const gh = createGatehouse({
+    strategies: [tlsCertStrategy(options)],
+    clock: extra.clock ?? new ManualClock(pki.now),
+    audit: (e) => void audit.push(e),
+    logger,
+    ...(extra.http ? { http: extra.http } : {}),
+  });
   const identity = await gh.admin.createIdentity({ name: 'w' });
   await gh.admin.attachMethod(identity.id, 'tls-cert', { ...ocsp.closedConfig, allowedCommonNames: [], allowedSubjectAltNames: [], ...config });
   return {
@@ -128,6 +143,8 @@ async function single(config: Partial<TlsCertConfigInput>, options: TlsCertStrat
       const res = await gh.handle(viaSocket({ chainPem: cert.chainPem, keyPem: '' }, identity.id));
       return { status: res.status, reason: audit.at(-1)?.reasonCode };
     },
+    audit,
+    logs,
     close: () => gh.close(),
   };
 }
@@ -337,5 +354,55 @@ describe('responders that need more', () => {
     expect(() => tlsCertStrategy({ ocsp: { requestSigner: { certificate: a.certPem, privateKey: b.keyPem } } })).toThrow(/ocsp\.requestSigner/);
     expect(() => tlsCertStrategy({ ocsp: { signRequests: 'always' } })).toThrow(/requestSigner/);
     expect(() => tlsCertStrategy({ ocsp: { allowedResponderOrigins: ['http://x.example/path'] } })).toThrow(/allowedResponderOrigins/);
+  });
+});
+
+describe('times and fences', () => {
+  const open: TlsCertStrategyOptions = { ocsp: { timeoutMs: 400 } };
+
+  it('ocspThisUpdateMaxAge refuses answers produced longer ago (the responder dates them a minute back)', async () => {
+    const leaf = await issueWith(ocsp.issuing, 'client-max-age', []);
+    ocsp.responder.setStatus(leaf.serial, 'good');
+    const strict = await single({ ocspServersOverride: [ocsp.responder.url], ocspThisUpdateMaxAge: 30 }, { ocsp: { timeoutMs: 400, clockSkewSeconds: 0 } });
+    expect(await strict.login(leaf)).toEqual({ status: 401, reason: 'ocsp_stale' });
+    const lenient = await single({ ocspServersOverride: [ocsp.responder.url], ocspThisUpdateMaxAge: 120 }, { ocsp: { timeoutMs: 400, clockSkewSeconds: 0 } });
+    expect(await lenient.login(leaf)).toEqual({ status: 200, reason: undefined });
+    await Promise.all([strict.close(), lenient.close()]);
+  });
+
+  it('clockSkewSeconds tolerates a responder clock slightly ahead, and only that much', async () => {
+    const leaf = await issueWith(ocsp.issuing, 'client-skew', []);
+    ocsp.responder.setStatus(leaf.serial, 'good');
+    // Gatehouse's clock 3 minutes behind the responder's: thisUpdate (responder − 1 min) is 2 minutes ahead.
+    const behind = () => new ManualClock(new Date(pki.now.getTime() - 180_000));
+    const tolerant = await single({ ocspServersOverride: [ocsp.responder.url] }, open, { clock: behind() });
+    expect(await tolerant.login(leaf)).toEqual({ status: 200, reason: undefined });
+    const exact = await single({ ocspServersOverride: [ocsp.responder.url] }, { ocsp: { timeoutMs: 400, clockSkewSeconds: 0 } }, { clock: behind() });
+    expect(await exact.login(leaf)).toEqual({ status: 401, reason: 'ocsp_response_not_yet_valid' });
+    await Promise.all([tolerant.close(), exact.close()]);
+  });
+
+  it('the server-wide outbound allow-list (ctx.http) applies on top', async () => {
+    const leaf = await issueWith(ocsp.issuing, 'client-server-fence', []);
+    ocsp.responder.setStatus(leaf.serial, 'good');
+    const g = await single({ ocspServersOverride: [ocsp.responder.url] }, open, { http: { allowedOrigins: ['https://sts.aliyuncs.com'] } });
+    expect(await g.login(leaf)).toEqual({ status: 401, reason: 'ocsp_responder_not_allowed' });
+    await g.close();
+  });
+
+  it('logs: a refusal names its reason; fail open warns; a name-constraint refusal names the name', async () => {
+    const unknown = await issueWith(ocsp.issuing, 'client-log-unknown', []);
+    const closed = await single({ ocspServersOverride: [ocsp.responder.url] }, open);
+    expect((await closed.login(unknown)).status).toBe(401);
+    expect(closed.logs).toContainEqual({ level: 'info', obj: { reasonCode: 'ocsp_unknown', serial: unknown.serial }, msg: expect.stringMatching(/fail closed/) });
+    const failOpen = await single({ ocspServersOverride: [ocsp.responder.url], ocspFailOpen: true }, open);
+    expect((await failOpen.login(unknown)).status).toBe(200);
+    expect(failOpen.logs).toContainEqual({ level: 'warn', obj: { reasonCode: 'ocsp_unknown', serial: unknown.serial }, msg: expect.stringMatching(/fail open/) });
+    expect(failOpen.audit.at(-1)).toMatchObject({ type: 'login.succeeded', detail: { ocsp: 'unverified', ocspWarning: 'ocsp_unknown' } });
+    const evil = pki.decisions.find((d) => d.reason === 'name_not_permitted')!;
+    const nc = await single({ ocspEnabled: false, ocspServersOverride: [] }, open);
+    expect((await nc.login({ chainPem: evil.presented.chainPem })).reason).toBe('name_not_permitted');
+    expect(nc.logs).toContainEqual({ level: 'info', obj: { reasonCode: 'name_not_permitted', detail: 'dns:evil.test' }, msg: 'client certificate path refused' });
+    await Promise.all([closed.close(), failOpen.close(), nc.close()]);
   });
 });
