@@ -53,7 +53,9 @@ function checkNameConstraints(chain: readonly ParsedCertificate[]): PathFailure 
       const nc = chain[j]!.nameConstraints;
       if (nc) above.push(nc);
     }
-    const verdict = checkNames(cert.names, above, budget);
+    // Hostname-like CNs count as DNS names for the leaf only (as OpenSSL): a CA's CN is a label, not a host.
+    const names = index === 0 ? cert.names : { ...cert.names, commonNameHosts: [] };
+    const verdict = checkNames(names, above, budget);
     if (verdict) return { reason: verdict.failure, ...(verdict.name === undefined ? {} : { detail: verdict.name.slice(0, 256) }) };
   }
   return undefined;

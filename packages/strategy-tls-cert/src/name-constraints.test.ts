@@ -42,6 +42,13 @@ describe('name constraints on a path', () => {
     expect(path(inside, [stray], [dnRoot])).toMatchObject({ ok: false, reason: 'name_not_permitted' });
   });
 
+  it('a hostname-like CN is held to DNS constraints on the leaf only', async () => {
+    const root = await createCa({ commonName: 'Root', nameConstraints: { permitted: [dns('example.com')] } });
+    const inter = await root.issueIntermediate({ commonName: 'issuing.corp.internal' });
+    expect(path(await inter.issue({ commonName: 'x', subjectAltNames: [dns('a.example.com')] }), [inter], [root]).ok).toBe(true);
+    expect(path(await inter.issue({ commonName: 'api.corp.internal' }), [inter], [root])).toMatchObject({ ok: false, reason: 'name_not_permitted', detail: 'cn:api.corp.internal' });
+  });
+
   it('a configured CA’s own constraints apply (the anchor is not exempt)', async () => {
     const anchor = await createCa({ commonName: 'Constrained Root', nameConstraints: { excluded: [dns('secret.example.com')] } });
     expect(path(await anchor.issue({ commonName: 'x', subjectAltNames: [dns('a.secret.example.com')] }), [], [anchor])).toMatchObject({ ok: false, reason: 'name_excluded' });

@@ -151,7 +151,7 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
       // OCSP last: no outbound call for a certificate that is refused anyway.
       let ocspAudit: Record<string, unknown> = {};
       if (config.ocsp) {
-        const verdict = await ocsp.check(leaf!, result.chain[1]!, config.ocsp, { http: ctx.http, clock: ctx.clock, logger: ctx.logger, signal: ctx.request.signal });
+        const verdict = await ocsp.check(leaf!, result.chain[1]!, config.ocsp, { http: ctx.http, clock: ctx.clock, logger: ctx.logger });
         if (verdict.outcome === 'revoked') throw refusal('certificate_revoked');
         if (verdict.outcome === 'unverified') {
           const detail = { reasonCode: verdict.reason, ...(verdict.detail === undefined ? {} : { detail: verdict.detail }), serial: leaf!.serial };

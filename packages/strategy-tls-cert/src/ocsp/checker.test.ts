@@ -32,7 +32,7 @@ describe('OcspChecker outbound rules (through ctx.http)', () => {
     const big = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(Buffer.alloc(4096, 0x30)));
     const redirect = await serve((_req, res) => res.writeHead(302, { location: target.url }).end());
     const checker = new OcspChecker({ timeoutMs: 1000, maxResponseBytes: 1024, cacheSize: 8, clockSkewMs: 0, allowedResponderOrigins: undefined, requestSigner: undefined, signRequests: 'when-required' });
-    const ctx = { http, clock: new ManualClock(), logger: silentLogger, signal: undefined };
+    const ctx = { http, clock: new ManualClock(), logger: silentLogger };
     expect(await checker.check(leaf, issuer, { ...settings, serversOverride: [big.url] }, ctx)).toEqual({ outcome: 'unverified', reason: 'ocsp_response_too_large' });
     expect(await checker.check(leaf, issuer, { ...settings, serversOverride: [redirect.url] }, ctx)).toEqual({ outcome: 'unverified', reason: 'ocsp_http_error', detail: 'HTTP 302' });
     expect(redirectedTo).toBe(0);

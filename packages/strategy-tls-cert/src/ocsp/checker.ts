@@ -38,11 +38,11 @@ export type OcspVerdict =
   | { outcome: 'revoked' }
   | { outcome: 'unverified'; reason: OcspFailure; detail?: string };
 
+/** No client abort signal: one answer may serve several concurrent logins, so one client leaving must not fail it. */
 export interface OcspContext {
   http: OutboundHttp;
   clock: Clock;
   logger: Logger;
-  signal: AbortSignal | undefined;
 }
 
 type Answer = OcspAnswer & { cached?: boolean };
@@ -127,7 +127,6 @@ export class OcspChecker {
           body,
           timeoutMs: this.options.timeoutMs,
           maxResponseBytes: this.options.maxResponseBytes,
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
         // Redirects are not followed (ctx.http): a 3xx is an answer we cannot use, like any other non-200.
         if (res.status !== 200) return { kind: 'failure', reason: 'ocsp_http_error', detail: `HTTP ${res.status}` } as const;
