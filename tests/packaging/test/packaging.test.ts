@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the tarballs', () => {
-  it('every published package has a free name in our scope, a LICENSE identical to the root one, and no tests', async () => {
+  it('every published package has a free name in our scope, a LICENSE identical to the root one, and no tests', { timeout: 120_000 }, async () => {
     const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
     expect(license).toMatch(/Apache License\s+Version 2\.0/);
     expect(packages.length).toBeGreaterThanOrEqual(15);
@@ -48,14 +48,15 @@ describe('the tarballs', () => {
     }
   });
 
-  it('publint --strict finds nothing in any package', async () => {
+  // Fifteen packages checked one after another: a bound for a busy machine, not a speed claim.
+  it('publint --strict finds nothing in any package', { timeout: 300_000 }, async () => {
     for (const p of packages) {
       const r = await run(process.execPath, [PUBLINT, 'run', '--strict', tarballs.get(p.name)!], { cwd: work });
       expect({ name: p.name, code: r.code, out: r.stdout + r.stderr }).toMatchObject({ name: p.name, code: 0, out: expect.stringContaining('All good') });
     }
   });
 
-  it('arethetypeswrong finds nothing for Node 16+ resolution (ESM, require(esm) from CommonJS: docs/decisions/0006)', async () => {
+  it('arethetypeswrong finds nothing for Node 16+ resolution (ESM, require(esm) from CommonJS: docs/decisions/0006)', { timeout: 300_000 }, async () => {
     for (const p of packages) {
       const r = await run(process.execPath, [ATTW, tarballs.get(p.name)!, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'], { cwd: work });
       expect({ name: p.name, code: r.code, out: r.code === 0 ? '' : r.stdout + r.stderr }).toEqual({ name: p.name, code: 0, out: '' });
@@ -92,7 +93,7 @@ describe('apps outside the workspace, installed from the tarballs', () => {
     expectLogin(await node('cjs-app.cjs'), 'cjs-user');
   });
 
-  it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', async () => {
+  it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', { timeout: 180_000 }, async () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, skipLibCheck: false, outDir: 'out', types: ['node'] }, files: ['ts-app.ts'] }),
@@ -127,7 +128,7 @@ describe('the CLI, installed for production', () => {
     expect(count).toBeGreaterThan(20);
   });
 
-  it('runs as `gatehouse`, and demo mode without @gatehouse-auth/demo names the package to install', async () => {
+  it('runs as `gatehouse`, and demo mode without @gatehouse-auth/demo names the package to install', { timeout: 120_000 }, async () => {
     const bin = join(dir, 'node_modules/.bin/gatehouse');
     const version = await run(bin, ['--version'], { cwd: dir, env: cleanEnv() });
     expect(version).toMatchObject({ code: 0, stdout: '0.1.0\n' });
