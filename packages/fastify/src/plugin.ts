@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPM
 import fp from 'fastify-plugin';
 import { guardFrom, toJsonSchema, validationError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, pathOf, readJsonBody, respond, routePrefixes, toGatehouseRequest, toNodeResponse,
+  DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, frameworkPath, pathOf, readJsonBody, respond, routePrefixes, toGatehouseRequest, toNodeResponse,
   type BodyResult, type NodeResponse,
 } from '@gatehouse-auth/core/node';
 import type { BodyError } from '@gatehouse-auth/core';
@@ -90,7 +90,7 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
       const bodyless = route.method === 'GET' || route.method === 'DELETE';
       scope.route({
         method: route.method,
-        url: route.path,
+        url: frameworkPath(route.path),
         // The same zod schema the core applies: Fastify's validation and the core's never disagree (Fastify's
         // default ajv would coerce types and strip unknown keys). The core renders the failure, so the body,
         // audit event and rate limiting are those of every adapter.
@@ -111,7 +111,7 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
     // Other methods on Gatehouse paths reach the core too, which answers 405 with `Allow`.
     for (const [path, methods] of byPath) {
       const rest = OTHER_METHODS.filter((m) => !methods.includes(m));
-      if (rest.length) scope.route({ method: rest, url: path, handler });
+      if (rest.length) scope.route({ method: rest, url: frameworkPath(path), handler });
     }
     // Unknown paths under Gatehouse's prefixes: the core's 404 in the default dialect. Routes the app
     // itself declares under these prefixes still win: Fastify asks a not-found handler only when none matched.

@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, parserBodyError, respond, routeMatcher, toGatehouseRequest,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, frameworkPath, parserBodyError, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, type NodeResponse,
 } from '@gatehouse-auth/core/node';
 
@@ -52,7 +52,7 @@ export function gatehouseKoa(options: GatehouseKoaOptions): Middleware {
     send(ctx, await respond(gatehouse, toGatehouseRequest(ctx.req, body, { signal: disconnectSignal(ctx.res) })));
   };
   const router = new Router({ strict: true, sensitive: true });
-  for (const path of new Set(gatehouse.routes().map((r) => r.path))) router.all(path, handle);
+  for (const path of new Set(gatehouse.routes().map((r) => r.path))) router.all(frameworkPath(path), handle);
   const routes = router.routes();
   return (ctx, next) =>
     // The router adds its own fields (params, router) to the context it is given.

@@ -73,6 +73,8 @@ export interface RequestInfo {
   path: string;
   headers: GatehouseRequest['headers'];
   query: NonNullable<GatehouseRequest['query']>;
+  /** Values of the route's `{name}` path segments (percent-decoded); empty for exact paths. */
+  params: Record<string, string>;
   cookies: Record<string, string>;
   clientIp: string;
   socketAddress: string;
@@ -101,6 +103,7 @@ export interface EndpointDefinition<TInput = unknown> {
   /** Unique id, used in audit events and OpenAPI operation ids. */
   id: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** Exact, or a template whose `{name}` segments become `ctx.request.params` (`/identities/{identityId}`). */
   path: string;
   dialect: DialectName;
   /** zod schema of the JSON body (POST/PUT/PATCH) or of the query (GET/DELETE). */

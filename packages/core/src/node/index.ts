@@ -7,5 +7,5 @@ export type { ToGatehouseRequestOptions } from './request.js';
 export { respond, toNodeResponse, failureResponse, writeNodeResponse, serializeCookie } from './response.js';
 export type { NodeResponse } from './response.js';
 export { peerCertificateChain, isTlsSocket } from './tls.js';
-export { routePrefixes, routeMatcher, GATEHOUSE_FAMILIES } from './routes.js';
+export { frameworkPath, routePrefixes, routeMatcher, GATEHOUSE_FAMILIES } from './routes.js';
 export type { RouteMatcher } from './routes.js';

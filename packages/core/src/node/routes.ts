@@ -40,3 +40,8 @@ export function routeMatcher(gatehouse: Pick<Gatehouse, 'routes' | 'ownsPath'>, 
     answers: (path) => gatehouse.ownsPath(path) || prefixes.some((p) => path.startsWith(p)),
   };
 }
+
+/** A route path as Express-style routers write it: `{name}` segments become `:name` (Fastify, `@koa/router`). */
+export function frameworkPath(path: string): string {
+  return path.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, ':$1');
+}

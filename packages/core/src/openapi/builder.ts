@@ -46,11 +46,18 @@ export function buildOpenApi(routes: RegisteredRoute[], info: Partial<OpenApiInf
       tags: meta.tags ?? [strategy ? 'Login' : 'Endpoints'],
       responses,
     };
+    const pathParams = [...endpoint.path.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)].map((m) => ({
+      name: m[1]!,
+      in: 'path',
+      required: true,
+      schema: { type: 'string', minLength: 1, maxLength: 256 },
+    }));
+    if (pathParams.length) operation.parameters = pathParams;
     if (method === 'get' || method === 'delete') {
       const schema = toJsonSchema(endpoint.requestSchema, 'input');
       const props = (schema.properties ?? {}) as Record<string, unknown>;
       const required = new Set((schema.required as string[] | undefined) ?? []);
-      operation.parameters = Object.entries(props).map(([name, s]) => ({ name, in: 'query', required: required.has(name), schema: s }));
+      operation.parameters = [...pathParams, ...Object.entries(props).map(([name, s]) => ({ name, in: 'query', required: required.has(name), schema: s }))];
     } else {
       operation.requestBody = { required: true, content: { 'application/json': { schema: toJsonSchema(endpoint.requestSchema, 'input') } } };
     }

@@ -13,6 +13,7 @@ import type { TokenIssuer } from '../tokens/issuer.js';
 import { resolveClientIp, resolveProtocol, throttleKeyOf, type TrustProxy } from './client-address.js';
 import { randomId } from '../runtime/random-id.js';
 import { assertStorableInput, parseWith } from './validation.js';
+import { RouteTable } from './route-table.js';
 import { instrumentHttp } from '../telemetry/instrument.js';
 import { SpanStatusCode, type LoginOutcome, type Telemetry } from '../telemetry/telemetry.js';
 import type { Span } from '@opentelemetry/api';
@@ -61,8 +62,9 @@ export const newRequestId = () => `req-${randomId(12)}`;
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export class LoginPipeline {
+  /** Every route by `METHOD path` (paths may be templates, `/identities/{identityId}`). */
   readonly routes = new Map<string, RegisteredRoute>();
-  readonly #paths = new Map<string, string[]>();
+  readonly #table = new RouteTable<RegisteredRoute>();
 
   constructor(
     private readonly deps: Deps,
@@ -96,25 +98,25 @@ export class LoginPipeline {
     if (this.routes.has(key)) throw new Error(`Two routes registered for ${key}`);
     route.http = instrumentHttp(this.deps.http, this.deps.telemetry, route.strategy?.id ?? route.endpoint.id);
     this.routes.set(key, route);
-    this.#paths.set(route.endpoint.path, [...(this.#paths.get(route.endpoint.path) ?? []), route.endpoint.method]);
+    this.#table.add(route.endpoint.method, route.endpoint.path, route);
   }
 
   /** True when the path belongs to Gatehouse (any method): adapters use it to decide whether to handle. */
   ownsPath(path: string): boolean {
-    return this.#paths.has(path);
+    return this.#table.methodsAt(path) !== undefined;
   }
 
   /** One request in, one response out. Never throws. One span per request, login metrics per login route. */
   async handle(req: GatehouseRequest): Promise<GatehouseResponse> {
     const requestId = newRequestId();
-    const route = this.routes.get(`${req.method.toUpperCase()} ${req.path}`);
-    const endpointId = route?.endpoint.id ?? 'unmatched';
+    const matched = this.#table.find(req.method.toUpperCase(), req.path);
+    const endpointId = matched?.route.endpoint.id ?? 'unmatched';
     return this.deps.telemetry.span(`gatehouse ${endpointId}`, { 'gatehouse.endpoint': endpointId, 'gatehouse.request_id': requestId }, (span) =>
-      this.#handle(req, requestId, route, span),
+      this.#handle(req, requestId, matched?.route, matched?.params ?? {}, span),
     );
   }
 
-  async #handle(req: GatehouseRequest, requestId: string, route: RegisteredRoute | undefined, span: Span): Promise<GatehouseResponse> {
+  async #handle(req: GatehouseRequest, requestId: string, route: RegisteredRoute | undefined, params: Record<string, string>, span: Span): Promise<GatehouseResponse> {
     const started = performance.now();
     const clientIp = resolveClientIp(req.socketAddress, req.headers['x-forwarded-for'], this.options.trustProxy);
     const dialect = route?.dialect ?? dialects[this.options.defaultDialect];
@@ -128,13 +130,14 @@ export class LoginPipeline {
 
     try {
       if (!route) {
-        const methods = this.#paths.get(req.path);
+        const methods = this.#table.methodsAt(req.path);
         if (methods) {
           throw new AuthError({ kind: 'method_not_allowed', reasonCode: 'method_not_allowed', headers: { allow: methods.join(', ') } });
         }
         throw new AuthError({ kind: 'not_found', reasonCode: 'route_not_found', message: `Route ${req.method.toUpperCase()} ${truncate(req.path, 200)} not found` });
       }
-      const ctx = this.#context(req, route, requestId, clientIp, logger);
+      assertStorableInput(params);
+      const ctx = this.#context(req, route, requestId, clientIp, logger, params);
       const input = this.#input(req, route);
       if (this.options.rateLimit && (route.strategy || this.options.rateLimit.routes !== 'login')) await this.#rateLimit(endpointId, clientIp);
       if (this.options.limiter) await this.options.limiter(endpointId, ctx);
@@ -238,7 +241,7 @@ export class LoginPipeline {
     }
   }
 
-  #context(req: GatehouseRequest, route: RegisteredRoute, requestId: string, clientIp: string, logger: Logger): StrategyContext {
+  #context(req: GatehouseRequest, route: RegisteredRoute, requestId: string, clientIp: string, logger: Logger, params: Record<string, string>): StrategyContext {
     const methodName = route.strategy?.id ?? route.endpoint.id;
     const { stores, issuer, clock } = this.deps;
     const http = route.http ?? this.deps.http;
@@ -250,6 +253,7 @@ export class LoginPipeline {
       path: req.path,
       headers: req.headers,
       query: req.query ?? {},
+      params,
       get cookies() {
         if (!cookies) {
           const raw = Array.isArray(cookieHeader) ? cookieHeader.join('; ') : (cookieHeader ?? '');
