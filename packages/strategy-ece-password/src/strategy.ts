@@ -45,10 +45,9 @@ export function ecePasswordStrategy(options: EcePasswordOptions = {}): Strategy<
       // One canonical name for the backend and for the lockout counter: `Admin`, `admin ` and `ＡＤＭＩＮ` are one.
       const username = normaliseUsername(input.username);
       const lockout = new LoginLockout(ctx.stores.limiter, { namespace: o.id, policy: o.lockout });
-      // Counted before the check, atomically, so concurrent guesses cannot exceed the limit; whatever the
-      // backend says afterwards (even an error whose outcome is unknown) the attempt was made.
-      await lockout.attempt(username, ctx.clock.now());
-      const user = await callBackend(backend, username, input.password, ctx, o.backendTimeoutMs);
+      // Counted before the check, atomically, so concurrent guesses cannot exceed the limit. An answer counts;
+      // a store or directory that did not answer gives the slot back (an outage never locks anyone out).
+      const user = await lockout.guard(username, ctx.clock.now(), () => callBackend(backend, username, input.password, ctx, o.backendTimeoutMs));
       if (!user) {
         throw new AuthError({
           kind: 'unauthenticated',
@@ -57,7 +56,7 @@ export function ecePasswordStrategy(options: EcePasswordOptions = {}): Strategy<
           message: 'The supplied authentication is invalid',
         });
       }
-      await lockout.clear(username);
+      await lockout.settle(username);
       const loginState = input.login_state;
       return {
         kind: 'authenticated',

@@ -73,13 +73,12 @@ export class PasswordChecker {
   }
 
   /**
-   * Counts the attempt (atomically, see `LoginLockout.attempt`), throws rate_limited when locked out,
-   * otherwise verifies; a success clears the counter.
+   * Counts the attempt (atomically, see `LoginLockout.guard`), throws rate_limited when locked out,
+   * otherwise verifies; a success clears the counter (bookkeeping: a store failure there does not fail it).
    */
   async check(input: PasswordCheckInput): Promise<PasswordCheckResult> {
-    await this.#lockout.attempt(input.username, input.now);
-    const result = await this.#verifier.verify(input.passwordHash, input.password);
-    if (result.ok) await this.#lockout.clear(input.username);
+    const result = await this.#lockout.guard(input.username, input.now, () => this.#verifier.verify(input.passwordHash, input.password));
+    if (result.ok) await this.#lockout.settle(input.username);
     return result;
   }
 

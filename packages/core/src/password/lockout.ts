@@ -1,9 +1,10 @@
 /**
  * Lockout counted atomically in the limiter store. Every attempt takes a slot *before* the credentials
  * are checked, so however many attempts run concurrently at most `maxFailures` are ever checked per
- * window; a success clears the counter.
+ * window; a success clears the counter, and an attempt that ended in an infrastructure failure (the store
+ * or an upstream did not answer) gives its slot back.
  */
-import { AuthError } from '../errors/auth-error.js';
+import { AuthError, isInfrastructureFailure } from '../errors/auth-error.js';
 import type { LimiterState, LimiterStore } from '../stores/ports.js';
 
 export interface LockoutPolicy {
@@ -36,6 +37,31 @@ export class LoginLockout {
   async attempt(username: string, now: Date): Promise<void> {
     const state = await this.limiter.hit(this.key(username), this.policy.windowMs, now);
     if (state.count > this.policy.maxFailures) throw lockedError(state, now);
+  }
+
+  /**
+   * Counts one attempt (see `attempt`), then runs `check`. When `check` throws an infrastructure failure
+   * (`isInfrastructureFailure`: the store or an upstream did not answer) the slot is given back, so an outage
+   * never moves an account towards lockout; every other outcome stays counted until `clear`.
+   */
+  async guard<T>(username: string, now: Date, check: () => Promise<T>): Promise<T> {
+    await this.attempt(username, now);
+    try {
+      return await check();
+    } catch (err) {
+      if (isInfrastructureFailure(err)) {
+        const released = this.limiter.release(this.key(username), now).catch(() => undefined);
+        // When the store itself failed, giving back would wait out the same timeout: the answer does not wait
+        // for it (and if the store is still gone, that one attempt stays counted: nothing can be written).
+        if (err.kind !== 'unavailable') await released;
+      }
+      throw err;
+    }
+  }
+
+  /** Forgets the attempts after a success. Bookkeeping: a store failure here never fails the login. */
+  async settle(username: string): Promise<void> {
+    await this.clear(username).catch(() => undefined);
   }
 
   /** Throws rate_limited when locked, without counting (a read-only gate). */

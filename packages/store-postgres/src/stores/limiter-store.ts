@@ -27,6 +27,14 @@ export class SqlLimiterStore implements LimiterStore {
     return rows[0] ? { count: rows[0].count, resetAt: rows[0].reset_at } : null;
   }
 
+  async release(key: string, now: Date): Promise<void> {
+    // A conditional decrement in one statement: concurrent releases serialise on the row and stop at zero.
+    await this.c.db.query(
+      `UPDATE ${this.c.t.limiter} SET count = count - 1 WHERE key_digest = $1 AND reset_at > $2 AND count > 0`,
+      [digest(key), now],
+    );
+  }
+
   async reset(key: string): Promise<void> {
     await this.c.db.query(`DELETE FROM ${this.c.t.limiter} WHERE key_digest = $1`, [digest(key)]);
   }
