@@ -40,6 +40,8 @@ const introspect = (i: Instance, token: string) => call(`${i.url}/api/v1/auth/to
 describe.runIf(BUILT && DATABASE_URL)('three gatehouse serve processes on one PostgreSQL', () => {
   it('20 cold starts together on a fresh schema: exactly one signing key each time, byte-identical JWKS on all three', { timeout: 900_000 }, async () => {
     const runs: { run: number; keys: number; withoutSuccessor: number; jwksVariants: number; startupKids: string[] }[] = [];
+    // A run's instances stop (and its schema is dropped) while the next run starts.
+    const stopping: Promise<void>[] = [];
     for (let run = 0; run < 20; run++) {
       const schema = `gh_cold_${TAG}_${run}`;
       const config = clusterConfig(schema);
@@ -52,10 +54,10 @@ describe.runIf(BUILT && DATABASE_URL)('three gatehouse serve processes on one Po
         const published = (JSON.parse(jwks[0]!) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
         expect({ run, published, startupKids }).toEqual({ run, published: [rows[0]!.kid], startupKids: [rows[0]!.kid, rows[0]!.kid, rows[0]!.kid] });
       } finally {
-        await Promise.all(instances.map((i) => i.stop()));
-        await dropSchema(DATABASE_URL!, schema);
+        stopping.push(Promise.all(instances.map((i) => i.stop())).then(() => dropSchema(DATABASE_URL!, schema)));
       }
     }
+    await Promise.all(stopping);
     expect(runs.map((r) => [r.keys, r.withoutSuccessor, r.jwksVariants])).toEqual(Array.from({ length: 20 }, () => [1, 1, 1]));
   });
 

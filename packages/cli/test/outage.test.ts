@@ -194,6 +194,7 @@ describe.runIf(BUILT && process.env.DATABASE_URL && process.platform === 'linux'
       },
     },
     { name: 'token renew', dialect: 'infisical', send: () => post('/api/v1/auth/token/renew', { accessToken: earlierToken }) },
+    { name: 'token introspect', dialect: 'infisical', send: () => post('/api/v1/auth/token/introspect', { token: earlierToken }) },
   ];
 
   async function round(): Promise<Answer[]> {

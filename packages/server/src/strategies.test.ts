@@ -79,7 +79,7 @@ describe('strategies.oci.relayOverride', () => {
 });
 
 describe('strategies.idpMfa.idps.<id>.allowInsecureHttpForTesting', () => {
-  const idpMfa = (strategies: ReturnType<typeof build>) => strategies.find((s) => s.id === 'idp-mfa') as { options: { idps: Record<string, { allowInsecureHttpForTesting: boolean }> } };
+  const idpMfa = (strategies: ReturnType<typeof build>) => strategies.find((s) => s.id === 'idp-mfa') as unknown as { options: { idps: Record<string, { allowInsecureHttpForTesting: boolean }> } };
 
   it('a plain-http IdP is refused without it, naming the field', () => {
     const err = refusal(() => build({ strategies: { idpMfa: { idps: { test: idp() } } } }));

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError, type Stores } from '@gatehouse-auth/core';
+import { createPasswordUser } from '@gatehouse-auth/core/password';
 import { startApp, type TestApp } from './support/app.js';
 import { startTestIdp, type TestIdp } from './support/oidc-idp.js';
 import { addUser, nextTotpStep, totpAt } from './support/users.js';
@@ -12,6 +13,7 @@ import { expectConnectError } from './support/seed-schema.js';
 
 let app: TestApp;
 let idp: TestIdp;
+const OLDER_ARGON2 = { memoryCost: 2048, timeCost: 1, parallelism: 1 };
 
 beforeAll(async () => {
   idp = await startTestIdp({ olga: { sub: 'olga', email: 'olga@example.com', email_verified: true, name: 'Olga' } });
@@ -24,10 +26,11 @@ afterAll(async () => {
 });
 
 /** Makes one store method fail as a database that stopped answering, until the returned restore is called. */
-function breakStore<P extends keyof Stores, M extends keyof Stores[P]>(port: P, method: M): () => void {
+function breakStore<P extends keyof Stores, M extends keyof Stores[P]>(port: P, method: M, seen?: (arg: unknown) => void): () => void {
   const target = app.gatehouse.stores[port] as Record<M, unknown>;
   const original = target[method];
-  target[method] = async () => {
+  target[method] = async (_first: unknown, second: unknown) => {
+    seen?.(second);
     throw new StoreUnavailableError(new Error('connection refused'));
   };
   return () => {
@@ -47,13 +50,17 @@ describe('password login', () => {
     expect((await app.login({ email: u.email, password: u.password })).status).toBe(200);
   });
 
-  it('recording lastLoginAt (and storing a rehash) may fail: the accepted login still gets its token', async () => {
-    const u = await addUser(app, { email: 'quinn@example.com' });
-    const restore = breakStore('users', 'update');
+  it('storing a rehash and recording lastLoginAt may fail: the accepted login still gets its token', async () => {
+    // Hashed with other argon2 parameters than the strategy's, so the login rehashes the password.
+    const password = 'an older hash of this password';
+    const user = await createPasswordUser(app.gatehouse.stores, { username: 'quinn@example.com', email: 'quinn@example.com', password }, { now: app.clock.now(), params: OLDER_ARGON2 });
+    const updates: unknown[] = [];
+    const restore = breakStore('users', 'update', (patch) => updates.push(patch));
     try {
-      const res = await app.login({ email: u.email, password: u.password });
+      const res = await app.login({ email: 'quinn@example.com', password });
       expect(res.status).toBe(200);
-      expect((await app.gatehouse.issuer.verify(res.body.token, { stateful: 'none' })).subject.id).toBe(u.user.id);
+      expect((await app.gatehouse.issuer.verify(res.body.token, { stateful: 'none' })).subject.id).toBe(user.id);
+      expect(updates).toEqual([{ passwordHash: expect.stringMatching(/^\$argon2id\$/) }, { lastLoginAt: expect.any(Date) }]);
     } finally {
       restore();
     }

@@ -132,7 +132,8 @@ export class LoginPipeline {
       failure = toAuthError(err);
       if (failure.kind === 'internal' || failure.kind === 'unavailable' || failure.kind === 'upstream_failed') {
         const cause = failure.kind === 'internal' && !(err instanceof AuthError) ? err : failure.cause;
-        logger.error({ endpoint: endpointId, reasonCode: failure.reasonCode, err: describeError(cause) }, 'request failed');
+        // The root logger, naming the request id once (the request's child logger already binds it).
+        this.deps.logger.error({ reqId: requestId, endpoint: endpointId, reasonCode: failure.reasonCode, err: describeError(cause) }, 'request failed');
       }
       const rendered = dialect.renderError(failure, requestId);
       response = { status: rendered.status, headers: rendered.headers, cookies: [], body: rendered.body };
