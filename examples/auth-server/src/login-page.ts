@@ -21,6 +21,8 @@ export interface LoginPageOptions {
   gatehouse: Gatehouse;
   demo?: boolean;
   idps?: LoginPageIdp[];
+  /** `Secure` on the page's cookie whatever the request says (behind a TLS-terminating proxy). Default: when https. */
+  secureCookies?: boolean;
 }
 
 const ECE_LOGIN = '/api/v1/users/auth/_login';
@@ -67,7 +69,7 @@ export async function loginPage(app: FastifyInstance, options: LoginPageOptions)
     const idp = idps.get(req.params.id);
     if (!idp) return back(reply, 'Unknown identity provider.');
     const state = randomBytes(16).toString('base64url');
-    const secure = req.protocol === 'https' ? '; Secure' : '';
+    const secure = options.secureCookies || req.protocol === 'https' ? '; Secure' : '';
     // Lax, not Strict: the IdP sends the browser back with a top-level cross-site GET.
     reply.header('set-cookie', `gh_sso_state=${state}; Path=/login/sso/${idp.id}; HttpOnly; SameSite=Lax; Max-Age=600${secure}`);
     return reply.headers(SECURITY_HEADERS).redirect(await idp.authorizationUrl(state), 302);

@@ -3,7 +3,7 @@
  * IdP of the idp-mfa strategy (in demo mode: the loopback OpenID provider, `idps/demo`).
  */
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '@gatehouse-auth/server';
+import { cookieSecurity, type ServerContext } from '@gatehouse-auth/server';
 import { loginPage, type LoginPageIdp } from './login-page.js';
 
 /** The parts of the idp-mfa strategy the SSO buttons need. */
@@ -25,6 +25,11 @@ function idpsOf(context: ServerContext): LoginPageIdp[] {
 }
 
 export async function mountLoginPage(app: FastifyInstance, context: ServerContext): Promise<string[]> {
-  await app.register(loginPage, { gatehouse: context.gatehouse, demo: context.config.mode === 'demo', idps: idpsOf(context) });
+  await app.register(loginPage, {
+    gatehouse: context.gatehouse,
+    demo: context.config.mode === 'demo',
+    idps: idpsOf(context),
+    secureCookies: cookieSecurity(context.config) === 'always',
+  });
   return [`Login page          ${context.urls.http}/login`];
 }

@@ -5,7 +5,7 @@
  * issued tokens valid and seeds nothing twice; demo mode refuses to start with NODE_ENV=production.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,16 +144,23 @@ describe('npm start (scripts/start.sh) on a fresh data folder', () => {
     const url = field(output, 'HTTP listening on')!;
     expect(output).toMatch(/"identitiesCreated":0,"usersCreated":0/);
     const verifier = createRemoteVerifier({ jwksUrl: `${url}/.well-known/jwks.json`, issuer: 'gatehouse', audience: 'gatehouse' });
+    // The demo's introspection secret, from the file the banner names; without it introspection is refused.
+    const secretFile = /Authorization: Bearer <the secret in (\S+)>/.exec(output)?.[1];
+    expect(secretFile).toBeTruthy();
+    const secret = readFileSync(secretFile!, 'utf8').trim();
+    const introspect = (token: string, authorization?: string) =>
+      fetch(`${url}/api/v1/auth/token/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ token }),
+      });
     for (const [strategy, token] of tokens) {
       expect((await verifier.verify(token)).authMethod).toBe(strategy);
       // The server's own check (revocation, session) agrees: the sessions survived in PGlite.
-      const introspection = await fetch(`${url}/api/v1/auth/token/introspect`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token }),
-      });
+      const introspection = await introspect(token, `Bearer ${secret}`);
       expect(((await introspection.json()) as { active: boolean }).active).toBe(true);
     }
+    expect((await introspect(tokens.values().next().value!)).status).toBe(401);
     server.child.kill('SIGTERM');
     expect(await server.closed).toEqual({ code: 0, signal: null });
   }, START_TIMEOUT_MS);

@@ -12,7 +12,7 @@ export interface ResourceAppOptions {
   /** The auth server's `iss` and `aud` for access tokens. */
   issuer: string;
   audience: string;
-  /** Sent when the auth server protects introspection with a shared secret. */
+  /** The auth server's introspection secret (a Gatehouse server refuses introspection without one, RFC 7662 §2.1). */
   introspectionSecret?: string;
   /** CIDRs of proxies in front of this API (their X-Forwarded-For is believed). */
   trustProxy?: string[];

@@ -17,7 +17,8 @@ writeFileSync(config, JSON.stringify({ dataDir: './data', server: { port: 0 }, l
 const env = { GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
 const gh = (args: string[], input?: string) => runCli([...args, '--config', config], { env, input });
 
-describe.runIf(BUILT)('admin commands on PGlite', () => {
+// Each step is a separate process opening PGlite (seconds each on a busy machine): a bound, not a speed claim.
+describe.runIf(BUILT)('admin commands on PGlite', { timeout: 180_000 }, () => {
   let identityId = '';
 
   it('identity create / attach (validated by the strategy) / list', async () => {
@@ -47,9 +48,17 @@ describe.runIf(BUILT)('admin commands on PGlite', () => {
     expect(created.code).toBe(0);
     expect(created.stdout + created.stderr).not.toContain('first-password-123');
 
-    const dup = await gh(['user', 'create', '--username', 'dora', '--password-stdin'], 'x\n');
+    const dup = await gh(['user', 'create', '--username', 'dora', '--password-stdin'], 'another-password-789\n');
     expect(dup.code).toBe(2);
     expect(dup.stderr).toMatch(/^error: /);
+
+    // The password policy (NIST 800-63B): too short, or a common password, names the field and echoes nothing.
+    for (const weak of ['short', 'password123']) {
+      const refused = await gh(['user', 'create', '--username', 'erin', '--password-stdin'], `${weak}\n`);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^error: .*password: (must be at least 8 characters|is a commonly used password)/);
+      expect(refused.stderr).not.toContain(weak);
+    }
 
     const users = JSON.parse((await gh(['user', 'list', '--json'])).stdout) as { username: string; email: string; mfaEnabled: boolean }[];
     expect(users).toEqual([expect.objectContaining({ username: 'dora', email: 'dora@example.com', mfaEnabled: false })]);

@@ -11,7 +11,7 @@ let fetches = 0;
 const subject = { type: 'identity' as const, id: 'machine-1' };
 
 beforeAll(async () => {
-  gh = createGatehouse({ issuer: { issuer: 'https://auth.test', audience: 'api' } });
+  gh = createGatehouse({ issuer: { issuer: 'https://auth.test', audience: 'api' }, introspectionSecret: INTROSPECTION_SECRET });
   server = createServer(async (_req, res) => {
     fetches++;
     res.setHeader('content-type', 'application/json');
@@ -68,6 +68,8 @@ describe('createRemoteVerifier', () => {
   });
 });
 
+const INTROSPECTION_SECRET = 'client-test-introspection-secret';
+
 describe('createRemoteVerifier with introspection', () => {
   it('refuses a revoked token that still verifies offline, and reports an unreachable server as unavailable', async () => {
     const api = createServer(async (req, res) => {
@@ -83,9 +85,12 @@ describe('createRemoteVerifier with introspection', () => {
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
     try {
-      const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', introspection: { url: `${base}/api/v1/auth/token/introspect` } });
+      const anonymous = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', introspection: { url: `${base}/api/v1/auth/token/introspect` } });
+      const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', introspection: { url: `${base}/api/v1/auth/token/introspect`, secret: INTROSPECTION_SECRET } });
       const issued = await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
       await expect(verifier.verify(issued.token)).resolves.toMatchObject({ tokenId: issued.jti });
+      // The server refuses a resource server that does not authenticate (RFC 7662 §2.1).
+      await expect(anonymous.verify(issued.token)).rejects.toMatchObject({ reasonCode: 'introspection_status_401', kind: 'unavailable' });
       await gh.issuer.revoke(issued.token);
       await expect(verifier.verify(issued.token)).rejects.toMatchObject({ reasonCode: 'token_inactive', kind: 'unauthenticated' });
       const down = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', introspection: { url: 'http://127.0.0.1:1/introspect', timeoutMs: 500 } });

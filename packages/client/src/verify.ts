@@ -20,7 +20,7 @@ export interface RemoteVerifierOptions {
   cooldownMs?: number;
   /**
    * After the offline checks, ask the auth server (RFC 7662) so revocation and use limits apply.
-   * `secret` is sent as `Authorization: Bearer` when the server protects its introspection route.
+   * `secret` is sent as `Authorization: Bearer`: a Gatehouse server requires one unless configured to serve introspection openly.
    */
   introspection?: { url: string | URL; secret?: string; timeoutMs?: number };
 }

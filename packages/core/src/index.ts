@@ -20,7 +20,7 @@ export type { AuditEvent, AuditSink } from './runtime/audit.js';
 
 export { LoginPipeline, newRequestId, toAuthError } from './pipeline/pipeline.js';
 export type { PipelineOptions, RateLimitRule, RegisteredRoute } from './pipeline/pipeline.js';
-export { resolveClientIp, isTrustedProxy } from './pipeline/client-address.js';
+export { resolveClientIp, resolveProtocol, isTrustedProxy } from './pipeline/client-address.js';
 export type { TrustProxy } from './pipeline/client-address.js';
 export { validationError, parseWith } from './pipeline/validation.js';
 

@@ -80,6 +80,7 @@ export function renderDemoBanner(b: BannerInput): string {
     ...(b.httpsUrl ? [`HTTPS (mTLS) on      ${b.httpsUrl}   (asks for client certificates: tls-cert login)`] : []),
     `API reference       ${b.httpUrl}/docs   (OpenAPI: ${b.httpUrl}/openapi.json)`,
     `Health              ${b.httpUrl}/healthz`,
+    `Introspection       ${b.httpUrl}/api/v1/auth/token/introspect   (Authorization: Bearer <the secret in ${f.introspectionSecret}>)`,
     `Data folder         ${b.dataDir}   (demo credentials in ${f.dir}, owner-only)`,
     `Emulators           STS ${b.upstreams.sts} | OCI Identity ${b.upstreams.oci}${b.upstreams.idp ? ` | OpenID provider ${b.upstreams.idp} (idps/demo)` : ' | no IdP'}`,
     ...(b.extra ?? []),

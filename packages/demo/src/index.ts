@@ -37,6 +37,7 @@ export const prepareDemo: DemoModule['prepareDemo'] = async ({ dataDir }): Promi
           idp: emulators.idp,
         },
         notes: emulators.idp?.notes ?? [],
+        introspectionSecret: materials.introspectionSecret!,
         seed: async (gatehouse, enabled) => ({ ...(await seedDemo(gatehouse, materials, enabled)) }),
         banner: (input) =>
           renderDemoBanner({

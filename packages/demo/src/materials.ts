@@ -52,6 +52,8 @@ const materialsSchema = z.object({
     alice: z.object({ email: z.string(), password: z.string() }),
     mfa: z.object({ email: z.string(), password: z.string(), totpSecret: z.string(), recoveryCodes: z.array(z.string()) }),
   }),
+  /** Added after the first release: older data folders get one on their next start. */
+  introspectionSecret: z.string().min(16).optional(),
   idp: z.object({
     clientId: z.string(),
     clientSecret: z.string(),
@@ -78,9 +80,11 @@ export interface DemoFiles {
   mfaPassword: string;
   mfaTotpSecret: string;
   mfaRecoveryCodes: string;
+  introspectionSecret: string;
 }
 
 const password = () => randomBytes(18).toString('base64url');
+const newIntrospectionSecret = () => randomBytes(24).toString('base64url');
 const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
 
 async function makeTls(): Promise<z.output<typeof tlsSchema>> {
@@ -136,6 +140,7 @@ async function makeMaterials(): Promise<DemoMaterials> {
       alice: { email: 'alice@demo.gatehouse.test', password: password() },
       mfa: { email: 'mfa@demo.gatehouse.test', password: password(), totpSecret: newTotpSecret(), recoveryCodes: generateRecoveryCodes(10) },
     },
+    introspectionSecret: newIntrospectionSecret(),
     idp: {
       clientId: 'gatehouse-demo',
       clientSecret: randomBytes(32).toString('base64url'),
@@ -176,6 +181,7 @@ export function demoFiles(dataDir: string): DemoFiles {
     mfaPassword: join(dir, 'users', 'mfa.password'),
     mfaTotpSecret: join(dir, 'users', 'mfa.totp-secret'),
     mfaRecoveryCodes: join(dir, 'users', 'mfa.recovery-codes'),
+    introspectionSecret: join(dir, 'introspection.secret'),
   };
 }
 
@@ -198,7 +204,12 @@ export async function loadOrCreateMaterials(dataDir: string): Promise<{ material
     materials = { ...existing, tls: { identityId: existing.tls.identityId, ...(await makeTls()) } };
     renewedTls = true;
   }
-  if (!existing || renewedTls) writeSecret(file, JSON.stringify(materials, null, 2) + '\n');
+  let upgraded = false;
+  if (!materials.introspectionSecret) {
+    materials = { ...materials, introspectionSecret: newIntrospectionSecret() };
+    upgraded = true;
+  }
+  if (!existing || renewedTls || upgraded) writeSecret(file, JSON.stringify(materials, null, 2) + '\n');
   return { materials, created: !existing, renewedTls };
 }
 
@@ -223,5 +234,6 @@ export function writeDemoFiles(dataDir: string, m: DemoMaterials): DemoFiles {
   writeSecret(f.mfaPassword, m.users.mfa.password + '\n');
   writeSecret(f.mfaTotpSecret, m.users.mfa.totpSecret + '\n');
   writeSecret(f.mfaRecoveryCodes, m.users.mfa.recoveryCodes.join('\n') + '\n');
+  writeSecret(f.introspectionSecret, m.introspectionSecret! + '\n');
   return f;
 }

@@ -12,7 +12,7 @@ export { startServer } from './start-server.js';
 export type { StartServerOptions, RunningServer, ServerContext } from './start-server.js';
 export { runServer } from './run-server.js';
 export type { ServedServer } from './run-server.js';
-export { buildStrategies, testUpstreamWarnings } from './strategies.js';
+export { buildStrategies, cookieSecurity, testUpstreamWarnings } from './strategies.js';
 export type { AnyStrategy } from './strategies.js';
 export { issuerOptionsFrom } from './issuer-options.js';
 export { openStores, postgresPoolOptions, redactConnectionString, PGLITE_DIR } from './store/open-stores.js';

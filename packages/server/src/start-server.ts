@@ -135,7 +135,11 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       logger: logger.child({ component: 'gatehouse' }),
       audit: auditToLog(logger),
       trustProxy: config.server.trustProxy,
-      introspectionSecret: config.tokens.introspectionSecret,
+      introspectionSecret: config.tokens.introspectionSecret ?? demo?.introspectionSecret,
+      introspectionOpen: config.tokens.introspectionOpen,
+      ...(config.server.rateLimit.enabled
+        ? { rateLimit: { max: config.server.rateLimit.max, windowMs: config.server.rateLimit.windowMs, routes: 'login' as const } }
+        : {}),
       issuer: issuerOptionsFrom(config),
     });
     storesOwnedByGatehouse = true;
@@ -150,6 +154,9 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       cleanups.push(stopPurge);
     }
 
+    if (!config.tokens.introspectionSecret && !config.tokens.introspectionOpen && !demo) {
+      logger.warn('introspection refuses every caller: set tokens.introspectionSecret (GATEHOUSE_INTROSPECTION_SECRET) for your resource servers, or tokens.introspectionOpen behind a boundary that authenticates them');
+    }
     if (hasStrategy(strategies, 'tls-cert') && !config.server.tls && !config.strategies.tlsCert.certificateHeader) {
       logger.warn('tls-cert is enabled but no client certificate can arrive: configure server.tls (an mTLS listener) or strategies.tlsCert.certificateHeader behind a proxy');
     }

@@ -49,6 +49,11 @@ export function testUpstreamWarnings(config: GatehouseConfig): string[] {
   return out;
 }
 
+/** `cookies.secure`, defaulting to `always` in production and `auto` in demo mode. */
+export function cookieSecurity(config: GatehouseConfig): 'always' | 'auto' {
+  return config.cookies.secure ?? (config.mode === 'production' ? 'always' : 'auto');
+}
+
 export function buildStrategies(config: GatehouseConfig, demo: DemoUpstreamUrls | null, env: Record<string, string | undefined> = process.env): AnyStrategy[] {
   const s = config.strategies;
   const out: AnyStrategy[] = [];
@@ -152,6 +157,8 @@ export function buildStrategies(config: GatehouseConfig, demo: DemoUpstreamUrls 
             passwordRotationDays: s.idpMfa.passwordRotationDays,
             refreshTokenTtlSeconds: s.idpMfa.refreshTokenTtlSeconds,
             mfa: s.idpMfa.mfaIssuer ? { issuer: s.idpMfa.mfaIssuer } : undefined,
+            password: s.idpMfa.lockout ? { lockout: s.idpMfa.lockout } : undefined,
+            cookies: { secure: cookieSecurity(config) },
           }),
         ),
       ),

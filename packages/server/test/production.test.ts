@@ -10,6 +10,7 @@ import { loadDemoModule } from '../src/demo/load-demo.js';
 import { buildServer } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
 import { startServer } from '../src/start-server.js';
+import { cookieSecurity } from '../src/strategies.js';
 
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 
@@ -28,6 +29,32 @@ describe('production mode', () => {
       const health = await fetch(`${server.urls.http}/healthz`);
       expect(health.headers.get('x-gatehouse-mode')).toBeNull();
       expect(await health.json()).toMatchObject({ status: 'ok', mode: 'production' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('safe defaults: login routes throttled per address (60 a minute), introspection refuses callers without the secret, Secure cookies', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-prod-'));
+    const { config } = resolveConfig({ store: { driver: 'memory' }, server: { port: 0 } }, dataDir);
+    expect(cookieSecurity(config)).toBe('always');
+    expect(cookieSecurity(resolveConfig({ mode: 'demo' }, dataDir).config)).toBe('auto');
+    let logs = '';
+    const server = await startServer({ config, path: join(dataDir, 'c.json'), dataDir }, { env: {}, logDestination: new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) }), out: sink() });
+    try {
+      const post = (path: string, body: unknown) => fetch(`${server.urls.http}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const statuses: number[] = [];
+      for (let i = 0; i < 61; i++) statuses.push((await post('/api/v1/auth/alicloud-auth/login', { nonsense: i })).status);
+      expect(statuses.slice(0, 60).every((s) => s === 422)).toBe(true);
+      const limited = await post('/api/v1/auth/alicloud-auth/login', {});
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another login route has its own budget; the token routes have none.
+      expect((await post('/api/v1/auth/oci-auth/login', {})).status).toBe(422);
+      for (let i = 0; i < 70; i++) expect((await fetch(`${server.urls.http}/.well-known/jwks.json`)).status).toBe(200);
+      const introspection = await post('/api/v1/auth/token/introspect', { token: 'x.y.z' });
+      expect(introspection.status).toBe(401);
+      expect(logs).toMatch(/introspection refuses every caller: set tokens.introspectionSecret/);
     } finally {
       await server.close();
     }

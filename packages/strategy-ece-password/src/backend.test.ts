@@ -13,7 +13,7 @@ describe('no backend configured (backend: null)', () => {
     expect(res.status).toBe(501);
     expect(res.headers['x-cloud-error-codes']).toBe('authc.no_authentication_cluster');
     expect(res.body).toEqual({ errors: [{ code: 'authc.no_authentication_cluster', message: 'The administrator needs to configure the authentication cluster' }] });
-    expect(await h.stores.limiter.peek('lockout:ece-password:carol', h.clock.now())).toBeNull();
+    expect(await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now())).toBeNull();
     expect(h.audit.at(-1)).toMatchObject({ type: 'login.failed', reasonCode: 'no_authentication_backend', status: 501 });
   });
 
@@ -118,7 +118,7 @@ describe('a failing backend', () => {
     };
     const h = await harness({ strategy: { backend } });
     for (let i = 0; i < 12; i++) expect502(await h.login(creds));
-    expect((await h.stores.limiter.peek('lockout:ece-password:carol', h.clock.now()))?.count ?? 0).toBe(0);
+    expect((await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now()))?.count ?? 0).toBe(0);
     up = true;
     expect((await h.login(creds)).status).toBe(200);
     // Answered refusals still count as before.
@@ -141,7 +141,7 @@ describe('a store failure (Gatehouse\'s own outage)', () => {
       expect(res.body).toEqual({ errors: [{ code: 'root.service_unavailable', message: 'The service is temporarily unavailable' }] });
     }
     expect(h.audit.at(-1)).toMatchObject({ type: 'login.failed', reasonCode: 'store_unavailable', status: 503 });
-    expect((await h.stores.limiter.peek('lockout:ece-password:carol', h.clock.now()))?.count ?? 0).toBe(0);
+    expect((await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now()))?.count ?? 0).toBe(0);
     h.stores.users.getByUsername = getByUsername;
     expect((await h.login(creds)).status).toBe(200);
   });
@@ -166,7 +166,7 @@ describe('a store failure (Gatehouse\'s own outage)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token: expect.any(String) });
     expect(h.logs.some((l) => l.level === 'warn' && l.msg === 'password accepted; recording the login on the user failed')).toBe(true);
-    expect((await h.stores.limiter.peek('lockout:ece-password:carol', h.clock.now()))?.count ?? 0).toBe(0);
+    expect((await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now()))?.count ?? 0).toBe(0);
   });
 
   it('when the limiter cannot clear the counter after a success, the login still succeeds', async () => {

@@ -14,7 +14,7 @@ describe('options', () => {
       backendTimeoutMs: DEFAULT_BACKEND_TIMEOUT_MS,
     });
     expect(DEFAULT_SESSION_LIFETIME_SECONDS).toBe(8 * 3600);
-    expect(DEFAULT_LOCKOUT).toEqual({ maxFailures: 5, windowMs: 15 * 60_000 });
+    expect(DEFAULT_LOCKOUT).toEqual({ maxFailures: 5, windowMs: 15 * 60_000, accountCeiling: 100, addressCeiling: 50 });
   });
 
   it.each([

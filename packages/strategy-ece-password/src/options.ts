@@ -18,7 +18,10 @@ export interface EcePasswordOptions {
   backend?: AuthenticationBackend | null;
   /** argon2id parameters of the default backend (dummy hash, rehash target). Default 19 MiB, t=2, p=1. */
   argon2?: Argon2Params;
-  /** Lockout per normalised username, for every backend. Default 5 attempts per 15 minutes. */
+  /**
+   * Lockout for every backend: 5 attempts per 15 minutes per normalised username and client address, at most
+   * 100 failures per username and 50 per address (across usernames) per window. See docs/security.md.
+   */
   lockout?: LockoutPolicy;
   /** Token lifetime = `session_expiration_time` - now. Default 8 hours. */
   sessionLifetimeSeconds?: number;
@@ -42,7 +45,14 @@ export const optionsSchema = z
     argon2: z
       .strictObject({ memoryCost: positiveInt(4 * 1024 * 1024).min(8), timeCost: positiveInt(100), parallelism: positiveInt(16) })
       .default(DEFAULT_ARGON2),
-    lockout: z.strictObject({ maxFailures: positiveInt(1_000_000), windowMs: positiveInt(365 * 24 * 3600 * 1000) }).default(DEFAULT_LOCKOUT),
+    lockout: z
+      .strictObject({
+        maxFailures: positiveInt(1_000_000),
+        windowMs: positiveInt(365 * 24 * 3600 * 1000),
+        accountCeiling: positiveInt(10_000_000).default(DEFAULT_LOCKOUT.accountCeiling),
+        addressCeiling: positiveInt(10_000_000).default(DEFAULT_LOCKOUT.addressCeiling),
+      })
+      .default(DEFAULT_LOCKOUT),
     sessionLifetimeSeconds: positiveInt(315_360_000).default(DEFAULT_SESSION_LIFETIME_SECONDS),
     sessionMaxLifetimeSeconds: positiveInt(315_360_000).optional(),
     backendTimeoutMs: positiveInt(600_000).default(DEFAULT_BACKEND_TIMEOUT_MS),

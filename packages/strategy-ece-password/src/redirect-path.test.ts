@@ -50,6 +50,12 @@ describe('redirectPathProblem', () => {
     ['/\u007f', 'forbidden_character'],
     ['/\ud800', 'forbidden_character'], // lone surrogate
     ['/' + 'a'.repeat(MAX_REDIRECT_PATH_LENGTH), 'too_long'],
+    // Compatibility forms of "/" and "\": NFKC turns them into the real separators.
+    ['/\uff0fevil.com', 'compatibility_separator'], // ／ fullwidth solidus → //evil.com
+    ['/\uff3cevil.com', 'compatibility_separator'], // ＼ fullwidth reverse solidus → /\evil.com
+    ['/\ufe68evil.com', 'compatibility_separator'], // ﹨ small reverse solidus → /\evil.com
+    ['/a\uff0f/b', 'compatibility_separator'],
+    ['/%EF%BC%8Fevil.com', 'encoded_separator'], // the percent-encoded fullwidth solidus
     ['/' + 'a'.repeat(10 * 1024), 'too_long'],
   ])('refuses %j (%s)', (path, problem) => {
     expect(redirectPathProblem(path)).toBe(problem);

@@ -17,7 +17,8 @@ export type RedirectPathProblem =
   | 'backslash'
   | 'forbidden_character'
   | 'malformed_encoding'
-  | 'encoded_separator';
+  | 'encoded_separator'
+  | 'compatibility_separator';
 
 // Control (Cc), format (Cf: zero-width, bidi overrides), separators (Z*), lone surrogates (Cs) and
 // whitespace: browsers strip or reinterpret some of them, so `/\t/evil.com` can become `//evil.com`.
@@ -56,14 +57,25 @@ function shapeProblem(path: string): RedirectPathProblem | null {
   if (path.includes('\\')) return 'backslash';
   if (path.includes('//')) return 'protocol_relative';
   if (FORBIDDEN.test(path)) return 'forbidden_character';
+  if (separatorAfterNfkc(path)) return 'compatibility_separator';
   return null;
+}
+
+/**
+ * Compatibility forms of the separators (`／` U+FF0F, `＼` U+FF3C, `﹨` U+FE68, …) are harmless to a browser,
+ * which resolves the raw path same-origin, but a consumer that normalises (NFKC) would read `/／evil.com` as
+ * `//evil.com`. Refused when normalising creates a `//` or `\` the raw form did not have.
+ */
+function separatorAfterNfkc(s: string): boolean {
+  const nfkc = s.normalize('NFKC');
+  return nfkc !== s && (nfkc.includes('//') || nfkc.includes('\\'));
 }
 
 // After decoding, an encoded space (`%20`) is fine in a query; encoded separators and control bytes are not.
 const CONTROL = /\p{Cc}/u;
 
 function decodedProblem(decoded: string): boolean {
-  return decoded.includes('\\') || decoded.includes('//') || CONTROL.test(decoded);
+  return decoded.includes('\\') || decoded.includes('//') || CONTROL.test(decoded) || separatorAfterNfkc(decoded);
 }
 
 /** Public messages per problem: they describe the rule, never echo the input. */
@@ -75,4 +87,5 @@ export const REDIRECT_PATH_MESSAGES: Record<RedirectPathProblem, string> = {
   forbidden_character: 'must not contain whitespace or control characters',
   malformed_encoding: 'must be correctly percent-encoded',
   encoded_separator: 'must not contain percent-encoded "//", "\\" or control characters',
+  compatibility_separator: 'must not contain characters that normalise (NFKC) to "//" or "\\"',
 };

@@ -3,7 +3,7 @@ import { MAX_LOGIN_STATE_BYTES } from './login-state.js';
 import { errorOf, harness } from './test-support/harness.js';
 
 // Every refusal here is the ece dialect's 400 naming the field, never a 500; none reaches the backend.
-const ALICE = { username: 'alice', password: 'pw' };
+const ALICE = { username: 'alice', password: 'correct-pw-123' };
 
 async function expect400(body: unknown, fields: string[]) {
   const h = await harness({ users: [ALICE] });
@@ -12,7 +12,7 @@ async function expect400(body: unknown, fields: string[]) {
   expect(res.headers['x-cloud-error-codes']).toBe('root.invalid_json_request');
   expect(errorOf(res).code).toBe('root.invalid_json_request');
   expect(errorOf(res).fields).toEqual(fields);
-  expect(await h.stores.limiter.peek('lockout:ece-password:alice', h.clock.now())).toBeNull();
+  expect(await h.stores.limiter.peek('lockout:ece-password:alice@127.0.0.1', h.clock.now())).toBeNull();
   return res;
 }
 
@@ -83,19 +83,19 @@ describe('login_state size and shape', () => {
 
 describe('username and password', () => {
   it.each([
-    ['missing username', { password: 'pw' }, ['username']],
+    ['missing username', { password: 'correct-pw-123' }, ['username']],
     ['missing password', { username: 'alice' }, ['password']],
     ['both missing', {}, ['username', 'password']],
-    ['numeric username', { username: 42, password: 'pw' }, ['username']],
+    ['numeric username', { username: 42, password: 'correct-pw-123' }, ['username']],
     ['object password', { username: 'alice', password: { $ne: '' } }, ['password']],
-    ['empty username', { username: '', password: 'pw' }, ['username']],
-    ['blank username', { username: ' \t ', password: 'pw' }, ['username']],
+    ['empty username', { username: '', password: 'correct-pw-123' }, ['username']],
+    ['blank username', { username: ' \t ', password: 'correct-pw-123' }, ['username']],
     ['empty password', { username: 'alice', password: '' }, ['password']],
-    ['257-character username', { username: 'a'.repeat(257), password: 'pw' }, ['username']],
-    ['username that NFKC-expands past the cap', { username: '\ufdfa'.repeat(20), password: 'pw' }, ['username']],
+    ['257-character username', { username: 'a'.repeat(257), password: 'correct-pw-123' }, ['username']],
+    ['username that NFKC-expands past the cap', { username: '\ufdfa'.repeat(20), password: 'correct-pw-123' }, ['username']],
     ['1025-character password', { username: 'alice', password: 'p'.repeat(1025) }, ['password']],
     ['1026-byte password of 513 characters', { username: 'alice', password: 'é'.repeat(513) }, ['password']],
-    ['unknown top-level field', { username: 'alice', password: 'pw', admin: true }, ['admin']],
+    ['unknown top-level field', { username: 'alice', password: 'correct-pw-123', admin: true }, ['admin']],
   ])('refuses a %s with 400 naming the field', async (_name, body, fields) => {
     const res = await expect400(body, fields);
     expect(JSON.stringify(res.body)).not.toContain('$ne');
@@ -121,8 +121,20 @@ describe('username and password', () => {
   it('accepts passwords at the 1024-byte limit and odd but valid characters (then 401, not 400)', async () => {
     const h = await harness({ users: [{ username: 'dan', password: 'é'.repeat(512) }] });
     expect((await h.login({ username: 'dan', password: 'é'.repeat(512) })).status).toBe(200);
-    expect((await h.login({ username: 'dan', password: '\u0000\ud800 ' })).status).toBe(401);
-    expect((await h.login({ username: '\u0000', password: 'x' })).status).toBe(401);
+    expect((await h.login({ username: 'dan', password: '\u0001\ud83d\ude80 \t' })).status).toBe(401);
+  });
+
+  it('characters no store can hold (NUL, a lone surrogate) are 400 naming the field, never 502 or 500', async () => {
+    const h = await harness({ users: [{ username: 'dan', password: 'correct-pw-123' }] });
+    for (const [body, field] of [
+      [{ username: '\u0000', password: 'x' }, 'username'],
+      [{ username: 'dan', password: '\u0000\ud800 ' }, 'password'],
+    ] as const) {
+      const res = await h.login(body);
+      expect(res.status).toBe(400);
+      expect(res.headers['x-cloud-error-codes']).toBe('root.invalid_json_request');
+      expect(errorOf(res)).toMatchObject({ fields: [field] });
+    }
   });
 
   it('answers 405 for GET on the login route', async () => {

@@ -22,6 +22,15 @@ describe('body form (no login_state.path)', () => {
     expect(verified.claims.username).toBe('alice');
   });
 
+  it('a token renewed at /api/v1/auth/token/renew keeps its username', async () => {
+    const { login, gh, request } = await harness({ users: [ALICE], strategy: { sessionMaxLifetimeSeconds: 86_400 } });
+    const { token } = (await login({ username: 'alice', password: ALICE.password })).body as { token: string };
+    const renewed = await gh.handle(request({ accessToken: token }, { path: '/api/v1/auth/token/renew' }));
+    expect(renewed.status).toBe(200);
+    const verified = await gh.issuer.verify((renewed.body as { accessToken: string }).accessToken);
+    expect(verified.claims.username).toBe('alice');
+  });
+
   it('reflects the default 8-hour session in both exp and session_expiration_time, and they agree', async () => {
     const { login, gh, clock } = await harness({ users: [ALICE] });
     const res = await login({ username: 'alice', password: ALICE.password });
@@ -102,6 +111,17 @@ describe('redirect form (login_state.path)', () => {
     expect(res.headers.location).toBeUndefined();
   });
 
+  it.each(['/\uff0fevil.com', '/\uff3cevil.com', '/\ufe68evil.com'])(
+    'refuses %s (a separator once normalised with NFKC) with 400 naming login_state.path, the right password notwithstanding',
+    async (path) => {
+      const { login } = await harness({ users: [ALICE] });
+      const res = await login({ username: 'alice', password: ALICE.password, login_state: { path } });
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+      expect(errorOf(res)).toMatchObject({ code: 'root.invalid_json_request', fields: ['login_state.path'] });
+    },
+  );
+
   it('refuses bad credentials with 401 before any redirect', async () => {
     const { login } = await harness({ users: [ALICE] });
     const res = await login({ username: 'alice', password: 'wrong', login_state: { path: '/x' } });
@@ -135,11 +155,28 @@ describe('lockout (default 5 attempts / 15 min per normalised username)', () => 
     expect(errorOf(res).code).toBe('root.too_many_requests');
   });
 
+  it('one client cannot lock the real user out from everywhere: the lock holds for its address only', async () => {
+    const { login } = await harness({ users: [ALICE] });
+    for (let i = 0; i < 5; i++) expect((await login(wrong(), { socketAddress: '203.0.113.66' })).status).toBe(401);
+    expect((await login(right(), { socketAddress: '203.0.113.66' })).status).toBe(429);
+    expect((await login(right(), { socketAddress: '198.51.100.20' })).status).toBe(200);
+  });
+
+  it('password spraying from one address (100 usernames) is refused after 50 failures, with the same answer for every name', async () => {
+    const { login } = await harness({ users: [ALICE] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push((await login(wrong(`user${i}`), { socketAddress: '203.0.113.9' })).status);
+    expect(statuses.slice(0, 50).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(50).every((s) => s === 429)).toBe(true);
+    expect((await login(right(), { socketAddress: '203.0.113.9' })).status).toBe(429);
+    expect((await login(right(), { socketAddress: '198.51.100.20' })).status).toBe(200);
+  });
+
   it('counts `Admin`, `admin ` and `ＡＤＭＩＮ` on one counter', async () => {
-    const { login } = await harness({ users: [{ username: 'admin', password: 'pw' }] });
+    const { login } = await harness({ users: [{ username: 'admin', password: 'correct-pw-123' }] });
     for (const username of ['Admin', 'admin ', 'ＡＤＭＩＮ', 'Admin', 'admin ']) expect((await login(wrong(username))).status).toBe(401);
-    expect((await login({ username: 'ＡＤＭＩＮ', password: 'pw' })).status).toBe(429);
-    expect((await login({ username: 'admin', password: 'pw' })).status).toBe(429);
+    expect((await login({ username: 'ＡＤＭＩＮ', password: 'correct-pw-123' })).status).toBe(429);
+    expect((await login({ username: 'admin', password: 'correct-pw-123' })).status).toBe(429);
   });
 
   it('resets the counter after a success', async () => {
@@ -169,9 +206,9 @@ describe('lockout (default 5 attempts / 15 min per normalised username)', () => 
   });
 
   it('keeps counters per user: locking one does not lock another', async () => {
-    const { login } = await harness({ users: [ALICE, { username: 'bob', password: 'pw' }] });
+    const { login } = await harness({ users: [ALICE, { username: 'bob', password: 'correct-pw-123' }] });
     for (let i = 0; i < 6; i++) await login(wrong());
-    expect((await login({ username: 'bob', password: 'pw' })).status).toBe(200);
+    expect((await login({ username: 'bob', password: 'correct-pw-123' })).status).toBe(200);
   });
 
   it('honours a configured policy', async () => {
@@ -214,7 +251,7 @@ describe('lockout (default 5 attempts / 15 min per normalised username)', () => 
     const { login, gh } = await harness({ strategy: { backend } });
     for (const username of ['Carol', 'carol ', 'ＣＡＲＯＬ', 'CAROL', 'carol']) expect((await login({ username, password: 'no' })).status).toBe(401);
     expect(calls).toEqual(['carol', 'carol', 'carol', 'carol', 'carol']);
-    expect((await login({ username: 'carol', password: 'pw' })).status).toBe(429);
+    expect((await login({ username: 'carol', password: 'correct-pw-123' })).status).toBe(429);
     expect(calls).toHaveLength(5);
     await gh.close();
   });

@@ -4,7 +4,7 @@
  * `login_state.path` is given. Errors in the ece dialect.
  */
 import { AuthError, defineStrategy, formatEceTime, type Reply, type Strategy } from '@gatehouse-auth/core';
-import { LoginLockout, normaliseUsername } from '@gatehouse-auth/core/password';
+import { PasswordLockout, normaliseUsername } from '@gatehouse-auth/core/password';
 import { callBackend, type AuthenticationBackend } from './backend.js';
 import { ssoRedirectLocation } from './login-state.js';
 import { resolveOptions, type EcePasswordOptions } from './options.js';
@@ -44,11 +44,13 @@ export function ecePasswordStrategy(options: EcePasswordOptions = {}): Strategy<
       }
       // One canonical name for the backend and for the lockout counter: `Admin`, `admin ` and `ＡＤＭＩＮ` are one.
       const username = normaliseUsername(input.username);
-      const lockout = new LoginLockout(ctx.stores.limiter, { namespace: o.id, policy: o.lockout });
+      const lockout = new PasswordLockout(ctx.stores.limiter, { namespace: o.id, policy: o.lockout });
+      const address = ctx.request.clientIp;
       // Counted before the check, atomically, so concurrent guesses cannot exceed the limit. An answer counts;
       // a store or directory that did not answer gives the slot back (an outage never locks anyone out).
-      const user = await lockout.guard(username, ctx.clock.now(), () => callBackend(backend, username, input.password, ctx, o.backendTimeoutMs));
+      const user = await lockout.guard(username, address, ctx.clock.now(), () => callBackend(backend, username, input.password, ctx, o.backendTimeoutMs));
       if (!user) {
+        await lockout.failed(username, address, ctx.clock.now());
         throw new AuthError({
           kind: 'unauthenticated',
           reasonCode: 'invalid_credentials',
@@ -56,7 +58,7 @@ export function ecePasswordStrategy(options: EcePasswordOptions = {}): Strategy<
           message: 'The supplied authentication is invalid',
         });
       }
-      await lockout.settle(username);
+      await lockout.settle(username, address);
       const loginState = input.login_state;
       return {
         kind: 'authenticated',

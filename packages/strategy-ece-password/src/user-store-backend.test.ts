@@ -35,8 +35,8 @@ describe('userStoreBackend', () => {
   });
 
   it('refuses a disabled user with the right password exactly like bad credentials', async () => {
-    const h = await harness({ users: [ALICE, { username: 'dora', password: 'pw', disabled: true }] });
-    const disabled = await h.login({ username: 'dora', password: 'pw' });
+    const h = await harness({ users: [ALICE, { username: 'dora', password: 'correct-pw-123', disabled: true }] });
+    const disabled = await h.login({ username: 'dora', password: 'correct-pw-123' });
     const wrong = await h.login({ username: 'alice', password: 'nope' });
     expect(disabled.status).toBe(401);
     expect(wire(disabled)).toEqual(wire(wrong));
@@ -94,8 +94,8 @@ describe('enumeration: what a client sees', () => {
 
   it('works with users created straight through the store API', async () => {
     const h = await harness();
-    await h.stores.users.create({ username: 'frank', displayName: 'Frank', passwordHash: await hashPassword('pw', CHEAP_ARGON2) }, h.clock.now());
-    expect((await h.login({ username: 'Frank', password: 'pw' })).status).toBe(200);
-    await expect(createPasswordUser(h.stores, { username: 'FRANK', password: 'x' }, { now: h.clock.now(), params: CHEAP_ARGON2 })).rejects.toMatchObject({ reasonCode: 'user_exists' });
+    await h.stores.users.create({ username: 'frank', displayName: 'Frank', passwordHash: await hashPassword('correct-pw-123', CHEAP_ARGON2) }, h.clock.now());
+    expect((await h.login({ username: 'Frank', password: 'correct-pw-123' })).status).toBe(200);
+    await expect(createPasswordUser(h.stores, { username: 'FRANK', password: 'another-pw-456' }, { now: h.clock.now(), params: CHEAP_ARGON2 })).rejects.toMatchObject({ reasonCode: 'user_exists' });
   });
 });

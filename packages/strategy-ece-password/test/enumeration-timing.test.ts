@@ -71,7 +71,7 @@ async function gatehouseWith(backend?: AuthenticationBackend) {
   const stores = createMemoryStores();
   const gh = createGatehouse({
     // A raised lockout limit: hundreds of failures for one name must not turn into 429s mid-run.
-    strategies: [ecePasswordStrategy({ argon2: DEFAULT_ARGON2, lockout: { maxFailures: 1_000_000, windowMs: 60_000 }, ...(backend ? { backend } : {}) })],
+    strategies: [ecePasswordStrategy({ argon2: DEFAULT_ARGON2, lockout: { maxFailures: 1_000_000, windowMs: 60_000, accountCeiling: 1_000_000, addressCeiling: 1_000_000 }, ...(backend ? { backend } : {}) })],
     stores,
     clock,
   });

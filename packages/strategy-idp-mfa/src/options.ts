@@ -8,6 +8,9 @@ import { tokenSettingsSchema } from '@gatehouse-auth/core';
 /** Bytebase resource ids: lower-case letters, digits and dashes. Also the `<id>` of `idps/<id>`. */
 export const IDP_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 
+/** Asymmetric JWS algorithms an ID token may be signed with (RFC 7518, RFC 8037). */
+export const ID_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
 const urlText = z.url({ protocol: /^https?$/ }).max(2048);
 
 /** A redirect URI as registered at the IdP: absolute, no query or fragment (openid-client derives it by stripping them). */
@@ -33,6 +36,12 @@ const common = {
   /** Per outbound request to the IdP. */
   timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
   /**
+   * Treat an email as verified when the IdP does not say (`email_verified` absent): only for IdPs that hand out
+   * verified addresses only. Off by default: an email decides which account an IdP login opens (or creates), so
+   * an address nobody proved to own never does. An explicit `email_verified: false` is refused regardless.
+   */
+  assumeEmailVerified: z.boolean().default(false),
+  /**
    * TEST ONLY. Lets openid-client talk to `http:` IdPs (a loopback test provider). Never set it in production:
    * it removes TLS from the code exchange and from the JWKS download.
    */
@@ -47,6 +56,14 @@ export const oidcIdpSchema = z.strictObject({
     message: 'must be the issuer identifier, not its discovery document URL',
   }),
   ...common,
+  /**
+   * ID token signature algorithms accepted, whatever the IdP advertises (the effective list is the
+   * intersection). Asymmetric only: `none` and HMAC (keyed with the client secret the IdP also knows) never.
+   */
+  idTokenAlgorithms: z
+    .array(z.enum(ID_TOKEN_ALGORITHMS))
+    .min(1)
+    .default([...ID_TOKEN_ALGORITHMS]),
   /** Seconds the discovered metadata is reused before it is fetched again. */
   discoveryTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(3600),
 });
@@ -91,7 +108,14 @@ export const strategyOptionsSchema = z.strictObject({
   password: z
     .strictObject({
       params: z.strictObject({ memoryCost: z.number().int().min(1024), timeCost: z.number().int().min(1), parallelism: z.number().int().min(1) }).optional(),
-      lockout: z.strictObject({ maxFailures: z.number().int().min(1).max(1000), windowMs: z.number().int().min(1000) }).optional(),
+      lockout: z
+        .strictObject({
+          maxFailures: z.number().int().min(1).max(1000),
+          windowMs: z.number().int().min(1000),
+          accountCeiling: z.number().int().min(1).max(10_000_000).optional(),
+          addressCeiling: z.number().int().min(1).max(10_000_000).optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   mfa: z
@@ -112,6 +136,12 @@ export const strategyOptionsSchema = z.strictObject({
     .prefault({}),
   /** Access token settings for users logging in here. */
   token: tokenSettingsSchema.optional(),
+  /**
+   * Web-login cookies. `secure: 'auto'` (default) marks them `Secure` when the client used https (behind a
+   * TLS-terminating proxy: when the proxy is trusted and says `X-Forwarded-Proto: https`); `'always'` marks
+   * them `Secure` whatever the request says (what a production server behind https should use).
+   */
+  cookies: z.strictObject({ secure: z.enum(['auto', 'always']).default('auto') }).prefault({}),
   /** Lifetime of a web refresh token; every rotation starts a new one. */
   refreshTokenTtlSeconds: z.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
 });

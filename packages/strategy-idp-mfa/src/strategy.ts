@@ -62,6 +62,7 @@ export function idpMfaStrategy(input: IdpMfaOptionsInput = {}): IdpMfaStrategy {
     token: options.token,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
     passwordRotationDays: options.passwordRotationDays,
+    secureCookies: options.cookies.secure,
   };
   const tempPolicy = { ttlSeconds: options.mfa.tempTokenTtlSeconds, maxAttempts: options.mfa.maxAttemptsPerTempToken };
 

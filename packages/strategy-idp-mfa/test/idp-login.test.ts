@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '@gatehouse-auth/core';
 import { startApp, type TestApp } from './support/app.js';
 import { startTestIdp, type TestIdp } from './support/oidc-idp.js';
-import { startTamperIdp, type TamperIdp, type TamperMode } from './support/tamper-idp.js';
+import { startTamperIdp, VICTIM_EMAIL, type TamperIdp, type TamperMode } from './support/tamper-idp.js';
 import { addUser, nextTotpStep, totpAt } from './support/users.js';
 import { expectConnectError, expectNoSecrets, expectSeedLoginBody } from './support/seed-schema.js';
 
@@ -30,6 +30,8 @@ beforeAll(async () => {
     nomail: { sub: 'nomail', name: 'No Mail' },
     frank: { sub: 'frank', email: 'frank@example.com', email_verified: true },
     weird: { sub: 'weird', email: 'not an email', email_verified: true },
+    // Only for the account-linking tests below (no link may exist for it beforehand).
+    eve: { sub: 'eve', email: 'eve@example.com', email_verified: true, name: 'Eve' },
   });
   tamper = await startTamperIdp(idp);
   liar = await startTamperIdp(idp);
@@ -256,6 +258,16 @@ describe('ID token validation (openid-client, real checks)', () => {
     });
   }
 
+  for (const mode of ['alg-none', 'alg-hs256'] as const) {
+    it(`${mode}, from an IdP that advertises it → 401 (id_token_alg_not_allowed): our allow-list, not the IdP's`, async () => {
+      tamper.mode = mode;
+      const res = await oidc('tampered', await idp.authorizationCode('alice'));
+      expectConnectError(res, 'unauthenticated', 401);
+      expect(lastReason()).toBe('id_token_alg_not_allowed');
+      expect(res.body.token).toBeUndefined();
+    });
+  }
+
   it('expiry follows the injected clock: a fresh ID token is expired two hours later', async () => {
     const now = app.clock.now().getTime();
     try {
@@ -266,6 +278,38 @@ describe('ID token validation (openid-client, real checks)', () => {
       app.clock.set(now);
     }
     expect((await oidc('corp', await idp.authorizationCode('alice'))).status).toBe(200);
+  });
+});
+
+describe('account linking: email and email_verified come from one source', () => {
+  const victim = async () => (await app.gatehouse.stores.users.getByEmail(VICTIM_EMAIL)) ?? (await addUser(app, { email: VICTIM_EMAIL })).user;
+
+  it('ID token {sub, email_verified: true} without email + userinfo {email: <existing user>, email_verified: false} → 401, nothing linked', async () => {
+    const target = await victim();
+    tamper.mode = 'mixed-sources';
+    const before = tamper.userinfoRequests;
+    const res = await oidc('tampered', await idp.authorizationCode('eve'));
+    expectConnectError(res, 'unauthenticated', 401);
+    expect(lastReason()).toBe('idp_email_unverified');
+    expect(tamper.userinfoRequests).toBe(before + 1);
+    expect(await app.gatehouse.stores.users.findByIdpLink('tampered', 'eve')).toBeNull();
+    expect((await app.gatehouse.stores.users.getById(target.id))?.id).toBe(target.id);
+  });
+
+  it('userinfo that does not say whether its email is verified opens no account (assumeEmailVerified is off)', async () => {
+    await victim();
+    tamper.mode = 'userinfo-unverified-unstated';
+    expectConnectError(await oidc('tampered', await idp.authorizationCode('eve')), 'unauthenticated', 401);
+    expect(lastReason()).toBe('idp_email_unverified');
+    expect(await app.gatehouse.stores.users.findByIdpLink('tampered', 'eve')).toBeNull();
+  });
+
+  it('userinfo about another subject than the ID token\'s → 401 (userinfo_subject_mismatch), not an outage', async () => {
+    await victim();
+    tamper.mode = 'userinfo-sub-mismatch';
+    expectConnectError(await oidc('tampered', await idp.authorizationCode('eve')), 'unauthenticated', 401);
+    expect(lastReason()).toBe('userinfo_subject_mismatch');
+    expect(await app.gatehouse.stores.users.findByIdpLink('tampered', 'eve')).toBeNull();
   });
 });
 

@@ -46,7 +46,7 @@ describe('password login', () => {
     const restore = breakStore('users', 'getByEmail');
     for (let i = 0; i < 8; i++) expectConnectError(await app.login({ email: u.email, password: u.password }), 'unavailable', 503);
     restore();
-    expect(await count('lockout:idp-mfa:pat@example.com')).toBe(0);
+    expect(await count('lockout:idp-mfa:pat@example.com@127.0.0.1')).toBe(0);
     expect((await app.login({ email: u.email, password: u.password })).status).toBe(200);
   });
 

@@ -88,6 +88,41 @@ describe('web: true', () => {
   });
 });
 
+describe('Secure behind a TLS-terminating proxy', () => {
+  const TTLS = { refreshTokenTtlSeconds: 3600, token: { accessTokenTTL: 900, accessTokenMaxTTL: 900 } };
+  const behindProxy = () => startApp(TTLS, { gatehouse: { trustProxy: ['127.0.0.1/32'] } });
+
+  it('X-Forwarded-Proto: https from a trusted proxy marks the cookies Secure; the same header from an untrusted peer does not', async () => {
+    const trusted = await behindProxy();
+    const untrusted = await startApp(TTLS);
+    try {
+      for (const [target, expected] of [[trusted, true], [untrusted, false]] as const) {
+        const u = await addUser(target, { email: 'proxy@example.com' });
+        const res = await target.post('/v1/auth/login', { email: u.email, password: u.password, web: true }, { headers: { 'x-forwarded-proto': 'https' } });
+        expect(res.status).toBe(200);
+        expectSessionCookies(res, 'users/proxy@example.com', expected);
+      }
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+    }
+  });
+
+  it('cookies.secure: always marks them Secure over plain http, login and refresh alike', async () => {
+    const always = await startApp({ ...TTLS, cookies: { secure: 'always' } });
+    try {
+      const u = await addUser(always, { email: 'always@example.com' });
+      const res = await always.login({ email: u.email, password: u.password, web: true });
+      const { refresh } = expectSessionCookies(res, 'users/always@example.com', true);
+      const refreshed = await always.post('/v1/auth/refresh', {}, { cookies: { 'refresh-token': refresh } });
+      expect(refreshed.status).toBe(200);
+      expectSessionCookies(refreshed, 'users/always@example.com', true);
+    } finally {
+      await always.close();
+    }
+  });
+});
+
 describe('refresh route', () => {
   async function webLogin(email: string) {
     const u = await addUser(app, { email });

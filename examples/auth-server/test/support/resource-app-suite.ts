@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface ResourceAppFactory {
-  (options: { authServerUrl: string; issuer: string; audience: string }): { listen(port: number, host: string): Server };
+  (options: { authServerUrl: string; issuer: string; audience: string; introspectionSecret?: string }): { listen(port: number, host: string): Server };
 }
 
 export function runResourceAppSuite(name: string, createResourceApp: ResourceAppFactory): void {
@@ -27,7 +27,9 @@ export function runResourceAppSuite(name: string, createResourceApp: ResourceApp
       loaded.config.store.driver = 'memory';
       auth = await startServer(loaded, { env: {}, out: sink(), logDestination: sink() });
       const { issuer, audience } = auth.gatehouse.issuer.options;
-      api = createResourceApp({ authServerUrl: auth.urls.http, issuer, audience }).listen(0, '127.0.0.1');
+      // Demo mode's introspection secret (a production server's is GATEHOUSE_INTROSPECTION_SECRET).
+      const introspectionSecret = auth.demo!.introspectionSecret;
+      api = createResourceApp({ authServerUrl: auth.urls.http, issuer, audience, introspectionSecret }).listen(0, '127.0.0.1');
       await new Promise((r) => api.once('listening', r));
       apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
     }, 120_000);

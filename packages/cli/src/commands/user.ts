@@ -46,7 +46,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
     .action(async (opts: PasswordOptions & { username: string; email?: string; displayName?: string; requireReset?: boolean; config?: string; json?: boolean }) => {
       const password = await readPassword(io, opts, 'Password for the new user: ');
       const { createPasswordUser } = await import('@gatehouse-auth/core/password');
-      await withAdmin(io, opts.config, async ({ gatehouse }) => {
+      await withAdmin(io, opts.config, async ({ gatehouse, loaded }) => {
         const created = await createPasswordUser(
           gatehouse.stores,
           {
@@ -56,7 +56,7 @@ export function registerUserCommands(program: Command, io: CliIo): void {
             ...(opts.displayName ? { displayName: opts.displayName } : {}),
             requireResetPassword: opts.requireReset ?? false,
           },
-          { now: gatehouse.clock.now() },
+          { now: gatehouse.clock.now(), policy: loaded.config.passwordPolicy },
         );
         if (opts.json) printJson(io, view(created));
         else io.stdout.write(created.id + '\n');
@@ -92,9 +92,13 @@ export function registerUserCommands(program: Command, io: CliIo): void {
     .action(async (ref: string, opts: PasswordOptions & { requireChange?: boolean; keepSessions?: boolean; config?: string }) => {
       const password = await readPassword(io, opts, 'New password: ');
       const { setUserPassword } = await import('@gatehouse-auth/core/password');
-      await withAdmin(io, opts.config, async ({ gatehouse }) => {
+      await withAdmin(io, opts.config, async ({ gatehouse, loaded }) => {
         const target = await findUser(gatehouse, ref);
-        await setUserPassword(gatehouse.stores, target.id, password, { now: gatehouse.clock.now(), requireResetPassword: opts.requireChange ?? false });
+        await setUserPassword(gatehouse.stores, target.id, password, {
+          now: gatehouse.clock.now(),
+          requireResetPassword: opts.requireChange ?? false,
+          policy: loaded.config.passwordPolicy,
+        });
         if (!opts.keepSessions) await gatehouse.admin.revokeUserTokens(target.id);
         io.stdout.write(`password of ${target.username} reset${opts.keepSessions ? '' : '; tokens issued before now are revoked'}\n`);
       });

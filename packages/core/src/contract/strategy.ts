@@ -63,7 +63,10 @@ export type Outcome =
       audit?: Record<string, unknown>;
     };
 
-/** Request facts a strategy may read. `clientIp` already honours the server's `trustProxy` setting. */
+/**
+ * Request facts a strategy may read. `clientIp` and `protocol` already honour the server's `trustProxy`
+ * setting (`X-Forwarded-For`, `X-Forwarded-Proto` from trusted proxies only).
+ */
 export interface RequestInfo {
   requestId: string;
   method: string;

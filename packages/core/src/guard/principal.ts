@@ -1,5 +1,5 @@
 import type { Subject } from '../contract/strategy.js';
-import type { VerifiedToken } from '../tokens/issuer.js';
+import { publicClaimsOf, type VerifiedToken } from '../tokens/issuer.js';
 
 /** Who is calling a resource server, as a verified access token says. */
 export interface Principal {
@@ -15,7 +15,7 @@ export interface Principal {
 
 export function principalOf(verified: VerifiedToken): Principal {
   const claims: Record<string, unknown> = { ...verified.claims };
-  const own = claimsOf(claims);
+  const own = publicClaimsOf(claims);
   return {
     subject: { ...verified.subject, ...(own ? { claims: own } : {}) },
     tokenId: verified.jti,
@@ -23,12 +23,4 @@ export function principalOf(verified: VerifiedToken): Principal {
     expiresAt: verified.expiresAt,
     claims,
   };
-}
-
-const REGISTERED = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub_type', 'auth_method', 'trusted_ips']);
-
-/** The subject's own claims (what the strategy put in), without the registered ones. */
-function claimsOf(claims: Record<string, unknown>): Record<string, unknown> | undefined {
-  const own = Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)));
-  return Object.keys(own).length ? own : undefined;
 }

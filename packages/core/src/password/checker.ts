@@ -2,11 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import type { LimiterStore } from '../stores/ports.js';
 import { DEFAULT_ARGON2, MAX_PASSWORD_BYTES, hashPassword, needsRehash, verifyPassword, type Argon2Params } from './argon2.js';
-import { LoginLockout, type LockoutPolicy } from './lockout.js';
+import { PasswordLockout, type LockoutPolicy } from './lockout.js';
 
 export interface PasswordCheckInput {
   /** Normalised username (the lockout key). */
   username: string;
+  /** The client address (`ctx.request.clientIp`): lockout is counted per account and address. */
+  clientIp: string;
   /** The stored hash, or null when the user is unknown (a dummy hash is checked instead). */
   passwordHash: string | null;
   password: string;
@@ -53,14 +55,14 @@ export class PasswordVerifier {
 
 /** `PasswordVerifier` plus lockout: neither timing nor lockout behaviour reveals which usernames exist. */
 export class PasswordChecker {
-  readonly #lockout: LoginLockout;
+  readonly #lockout: PasswordLockout;
   readonly #verifier: PasswordVerifier;
 
   constructor(
     limiter: LimiterStore,
     options: { namespace: string; params?: Argon2Params; lockout?: LockoutPolicy } = { namespace: 'password' },
   ) {
-    this.#lockout = new LoginLockout(limiter, { namespace: options.namespace, policy: options.lockout });
+    this.#lockout = new PasswordLockout(limiter, { namespace: options.namespace, policy: options.lockout });
     this.#verifier = new PasswordVerifier(options.params ?? DEFAULT_ARGON2);
   }
 
@@ -68,17 +70,19 @@ export class PasswordChecker {
     return this.#verifier.params;
   }
 
-  get lockout(): LockoutPolicy {
+  get lockout(): Required<LockoutPolicy> {
     return this.#lockout.policy;
   }
 
   /**
-   * Counts the attempt (atomically, see `LoginLockout.guard`), throws rate_limited when locked out,
-   * otherwise verifies; a success clears the counter (bookkeeping: a store failure there does not fail it).
+   * Counts the attempt (see `PasswordLockout.guard`), throws rate_limited when locked out, otherwise verifies;
+   * a success clears this address's counter for the account (bookkeeping: a store failure there does not fail
+   * it), a failure counts towards the ceilings.
    */
   async check(input: PasswordCheckInput): Promise<PasswordCheckResult> {
-    const result = await this.#lockout.guard(input.username, input.now, () => this.#verifier.verify(input.passwordHash, input.password));
-    if (result.ok) await this.#lockout.settle(input.username);
+    const result = await this.#lockout.guard(input.username, input.clientIp, input.now, () => this.#verifier.verify(input.passwordHash, input.password));
+    if (result.ok) await this.#lockout.settle(input.username, input.clientIp);
+    else await this.#lockout.failed(input.username, input.clientIp, input.now);
     return result;
   }
 

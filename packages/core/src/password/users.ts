@@ -4,7 +4,8 @@
  */
 import { AuthError, type ValidationIssue } from '../errors/auth-error.js';
 import type { NewUser, Stores, User } from '../stores/ports.js';
-import { MAX_PASSWORD_BYTES, hashPassword, type Argon2Params } from './argon2.js';
+import { hashPassword, type Argon2Params } from './argon2.js';
+import { DEFAULT_PASSWORD_POLICY, passwordPolicyIssue, type PasswordPolicy } from './policy.js';
 import { MAX_USERNAME_LENGTH, normaliseEmail, normaliseUsername } from './username.js';
 
 /** Longest email accepted (RFC 5321's path limit). */
@@ -27,6 +28,8 @@ export interface PasswordWriteOptions {
   now: Date;
   /** argon2id parameters; `DEFAULT_ARGON2` when omitted. */
   params?: Argon2Params;
+  /** What a new password must satisfy; `DEFAULT_PASSWORD_POLICY` (NIST 800-63B) when omitted. */
+  policy?: PasswordPolicy;
 }
 
 /** Creates a user with an argon2id password hash. Throws validation errors naming the field; `user_exists` on duplicates. */
@@ -41,13 +44,10 @@ export async function createPasswordUser(
   if (username.length === 0 || username.length > MAX_USERNAME_LENGTH) {
     issues.push({ path: 'username', message: `must be 1 to ${MAX_USERNAME_LENGTH} characters`, code: 'invalid_username' });
   }
-  const passwordIssue = checkPassword(password);
+  const email = rawEmail == null ? null : normaliseEmail(rawEmail);
+  const passwordIssue = await passwordPolicyIssue(password, options.policy ?? DEFAULT_PASSWORD_POLICY, [username, email]);
   if (passwordIssue) issues.push(passwordIssue);
-  let email: string | null = null;
-  if (rawEmail != null) {
-    email = normaliseEmail(rawEmail);
-    if (!isPlausibleEmail(email)) issues.push({ path: 'email', message: 'must be an email address', code: 'invalid_email' });
-  }
+  if (email !== null && !isPlausibleEmail(email)) issues.push({ path: 'email', message: 'must be an email address', code: 'invalid_email' });
   if (issues.length) throw invalid(issues);
   const passwordHash = await hashPassword(password, options.params);
   return stores.users.create(
@@ -73,7 +73,9 @@ export async function setUserPassword(
   password: string,
   options: PasswordWriteOptions & { requireResetPassword?: boolean },
 ): Promise<User> {
-  const issue = checkPassword(password);
+  const current = await stores.users.getById(userId);
+  if (!current) throw new AuthError({ kind: 'not_found', reasonCode: 'user_not_found', message: 'User not found' });
+  const issue = await passwordPolicyIssue(password, options.policy ?? DEFAULT_PASSWORD_POLICY, [current.username, current.email]);
   if (issue) throw invalid([issue]);
   const passwordHash = await hashPassword(password, options.params);
   const user = await stores.users.update(userId, {
@@ -83,13 +85,6 @@ export async function setUserPassword(
   });
   if (!user) throw new AuthError({ kind: 'not_found', reasonCode: 'user_not_found', message: 'User not found' });
   return user;
-}
-
-function checkPassword(password: unknown): ValidationIssue | null {
-  if (typeof password !== 'string' || password.length === 0 || Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    return { path: 'password', message: `must be 1 to ${MAX_PASSWORD_BYTES} bytes`, code: 'invalid_password' };
-  }
-  return null;
 }
 
 /** Deliberately loose: one `@`, something either side, no whitespace or control characters. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrustedProxy, resolveClientIp } from './client-address.js';
+import { isTrustedProxy, resolveClientIp, resolveProtocol, throttleKeyOf } from './client-address.js';
 
 describe('resolveClientIp', () => {
   it('ignores X-Forwarded-For unless the socket peer is trusted', () => {
@@ -25,5 +25,35 @@ describe('resolveClientIp', () => {
     expect(isTrustedProxy('::ffff:10.1.1.1', ['10.0.0.0/8'])).toBe(true);
     expect(isTrustedProxy('11.1.1.1', ['10.0.0.0/8'])).toBe(false);
     expect(isTrustedProxy('10.1.1.1', false)).toBe(false);
+  });
+});
+
+describe('resolveProtocol', () => {
+  it('believes X-Forwarded-Proto only from a trusted proxy', () => {
+    expect(resolveProtocol('http', '198.51.100.1', 'https', false)).toBe('http');
+    expect(resolveProtocol('http', '198.51.100.1', 'https', ['10.0.0.0/8'])).toBe('http');
+    expect(resolveProtocol('http', '10.0.0.5', 'https', ['10.0.0.0/8'])).toBe('https');
+    expect(resolveProtocol('http', '10.0.0.5', 'HTTPS', 1)).toBe('https');
+  });
+
+  it('takes the nearest proxy\'s value: a chain that was plain http anywhere near us is not https', () => {
+    expect(resolveProtocol('http', '10.0.0.5', 'https, http', ['10.0.0.0/8'])).toBe('http');
+    expect(resolveProtocol('http', '10.0.0.5', ['http', 'https'], ['10.0.0.0/8'])).toBe('https');
+    expect(resolveProtocol('http', '10.0.0.5', 'javascript', ['10.0.0.0/8'])).toBe('http');
+    expect(resolveProtocol('http', '10.0.0.5', `${'x,'.repeat(100_000)}https`, true)).toBe('https');
+  });
+
+  it('an https socket stays https whatever a header says', () => {
+    expect(resolveProtocol('https', '10.0.0.5', 'http', ['10.0.0.0/8'])).toBe('https');
+  });
+});
+
+describe('throttleKeyOf', () => {
+  it('is the address for IPv4 (mapped or not) and the /64 for IPv6', () => {
+    expect(throttleKeyOf('198.51.100.7')).toBe('198.51.100.7');
+    expect(throttleKeyOf('::ffff:198.51.100.7')).toBe('198.51.100.7');
+    expect(throttleKeyOf('2001:db8:1:2::1')).toBe(throttleKeyOf('2001:db8:1:2:ffff:ffff:ffff:ffff'));
+    expect(throttleKeyOf('2001:db8:1:2::1')).not.toBe(throttleKeyOf('2001:db8:1:3::1'));
+    expect(throttleKeyOf('not an address')).toBe('not an address');
   });
 });

@@ -1,3 +1,4 @@
+import type { IPv6 } from 'ipaddr.js';
 import { ipAllowed, parseAddress } from '../tokens/settings.js';
 import type { HeaderValue } from '../contract/http.js';
 
@@ -27,6 +28,30 @@ export function resolveClientIp(socketAddress: string, forwardedFor: HeaderValue
     trustedHops++;
   }
   return client;
+}
+
+/**
+ * The scheme the client used: the socket's, or — when the connection comes from a trusted proxy that
+ * terminated TLS — what that proxy says in `X-Forwarded-Proto`. Only the nearest proxy's value (the last
+ * one) counts: it is the one we trust, and a chain that was plain http anywhere is not https.
+ */
+export function resolveProtocol(socketProtocol: 'http' | 'https', socketAddress: string, forwardedProto: HeaderValue, trust: TrustProxy): 'http' | 'https' {
+  if (socketProtocol === 'https' || !forwardedProto || !isTrustedProxy(socketAddress, trust)) return socketProtocol;
+  const raw = Array.isArray(forwardedProto) ? forwardedProto.join(',') : forwardedProto;
+  const nearest = raw.slice(-256).split(',').pop()?.trim().toLowerCase();
+  return nearest === 'https' ? 'https' : socketProtocol;
+}
+
+/**
+ * The unit a throttle counts per "client address": an IPv4 address, or the /64 of an IPv6 one (one host
+ * usually holds a whole /64, so per-address counting of IPv6 would be no limit at all).
+ */
+export function throttleKeyOf(address: string): string {
+  const parsed = parseAddress(address);
+  if (!parsed) return address.slice(0, 64);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as IPv6).parts.slice(0, 4);
+  return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
 }
 
 /** True when `address` is a trusted proxy (used by strategies that honour proxy headers, e.g. tls-cert). */

@@ -168,6 +168,21 @@ describe('limiter', () => {
     expect((await login({})).status).toBe(200);
   });
 
+  it('an IPv6 client is counted per /64: rotating addresses inside one network is no way around the limit', async () => {
+    const { login } = await harness({ rateLimit: { max: 2, windowMs: 60_000 } });
+    expect((await login({}, { socketAddress: '2001:db8:1:2::1' })).status).toBe(200);
+    expect((await login({}, { socketAddress: '2001:db8:1:2::ffff:9' })).status).toBe(200);
+    expect((await login({}, { socketAddress: '2001:db8:1:2:abcd::7' })).status).toBe(429);
+    expect((await login({}, { socketAddress: '2001:db8:1:3::1' })).status).toBe(200);
+  });
+
+  it('routes: login limits the login routes only (token routes and JWKS stay free for resource servers)', async () => {
+    const { login, gh, request } = await harness({ rateLimit: { max: 1, windowMs: 60_000, routes: 'login' } });
+    expect((await login({})).status).toBe(200);
+    expect((await login({})).status).toBe(429);
+    for (let i = 0; i < 3; i++) expect((await gh.handle(request({ method: 'GET', path: '/.well-known/jwks.json', body: undefined }))).status).toBe(200);
+  });
+
   it('a custom limiter hook can refuse', async () => {
     const { login } = await harness({
       limiter: async (endpoint) => {

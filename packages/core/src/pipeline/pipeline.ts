@@ -10,14 +10,16 @@ import type { Clock } from '../runtime/clock.js';
 import { childLogger, type Logger } from '../runtime/logger.js';
 import type { Stores } from '../stores/ports.js';
 import type { TokenIssuer } from '../tokens/issuer.js';
-import { resolveClientIp, type TrustProxy } from './client-address.js';
+import { resolveClientIp, resolveProtocol, throttleKeyOf, type TrustProxy } from './client-address.js';
 import { randomId } from '../runtime/random-id.js';
 import { assertStorableInput, parseWith } from './validation.js';
 
 export interface RateLimitRule {
-  /** Requests allowed per window per client address and endpoint. */
+  /** Requests allowed per window per client address (IPv6: per /64) and route. */
   max: number;
   windowMs: number;
+  /** `login` (the strategies' login routes only) or `all` (every route, token routes and JWKS too). Default `all`. */
+  routes?: 'login' | 'all';
 }
 
 export interface PipelineOptions {
@@ -119,7 +121,7 @@ export class LoginPipeline {
       }
       const ctx = this.#context(req, route, requestId, clientIp, logger);
       const input = this.#input(req, route);
-      if (this.options.rateLimit) await this.#rateLimit(endpointId, clientIp);
+      if (this.options.rateLimit && (route.strategy || this.options.rateLimit.routes !== 'login')) await this.#rateLimit(endpointId, clientIp);
       if (this.options.limiter) await this.options.limiter(endpointId, ctx);
       assertStorableInput(input);
       const parsed = parseWith(route.endpoint.requestSchema, input);
@@ -173,7 +175,7 @@ export class LoginPipeline {
 
   async #rateLimit(endpointId: string, clientIp: string) {
     const rule = this.options.rateLimit!;
-    const state = await this.deps.stores.limiter.hit(`rl:${endpointId}:${clientIp}`, rule.windowMs, this.deps.clock.now());
+    const state = await this.deps.stores.limiter.hit(`rl:${endpointId}:${throttleKeyOf(clientIp)}`, rule.windowMs, this.deps.clock.now());
     if (state.count > rule.max) {
       const retryAfter = Math.max(1, Math.ceil((state.resetAt.getTime() - this.deps.clock.now().getTime()) / 1000));
       throw new AuthError({ kind: 'rate_limited', reasonCode: 'ip_rate_limited', retryAfter });
@@ -224,7 +226,7 @@ export class LoginPipeline {
       },
       clientIp,
       socketAddress: req.socketAddress,
-      protocol: req.protocol,
+      protocol: resolveProtocol(req.protocol, req.socketAddress, req.headers['x-forwarded-proto'], this.options.trustProxy),
       peerCertificates: req.peerCertificates ?? [],
       signal: req.signal,
     };

@@ -50,8 +50,14 @@ export interface GatehouseOptions {
   defaultDialect?: DialectName;
   rateLimit?: RateLimitRule;
   limiter?: PipelineOptions['limiter'];
-  /** When set, `POST /api/v1/auth/token/introspect` requires `Authorization: Bearer <secret>`. */
-  introspectionSecret?: string;
+  /**
+   * Secrets resource servers present to `POST /api/v1/auth/token/introspect` as `Authorization: Bearer <secret>`
+   * (RFC 7662 §2.1). Several: rotation, or one per service. Without one (and without `introspectionOpen`)
+   * every introspection call is refused.
+   */
+  introspectionSecret?: string | string[];
+  /** Serve introspection without caller authentication. Only behind a boundary that authenticates callers. Default false. */
+  introspectionOpen?: boolean;
   /** Serve the core token routes (renew, revoke, introspect, JWKS). Default true. */
   tokenRoutes?: boolean;
 }
@@ -118,7 +124,9 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
       );
       for (const s of d.resolve<Strategy<unknown, unknown>[]>(TOKENS.Strategies)) pipeline.addStrategy(s);
       if (options.tokenRoutes !== false) {
-        for (const ep of coreEndpoints({ introspectionSecret: options.introspectionSecret })) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
+        const secrets = options.introspectionSecret === undefined ? [] : [options.introspectionSecret].flat();
+        if (secrets.some((secret) => typeof secret !== 'string' || secret.length < 16)) throw new Error('introspectionSecret: every secret must be a string of at least 16 characters');
+        for (const ep of coreEndpoints({ introspection: { secrets, open: options.introspectionOpen === true } })) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
       }
       for (const ep of options.endpoints ?? []) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
       return pipeline;

@@ -1,4 +1,5 @@
 /** The core's own routes: renew, revoke, introspect (RFC 7662) and JWKS. Infisical dialect, as the seeds. */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { defineEndpoint, type EndpointDefinition } from '../contract/strategy.js';
 import { AuthError } from '../errors/auth-error.js';
@@ -19,7 +20,36 @@ export const TOKEN_ROUTES = {
   jwks: '/.well-known/jwks.json',
 } as const;
 
-export function coreEndpoints(options: { introspectionSecret?: string } = {}): EndpointDefinition<never>[] {
+export interface IntrospectionAuth {
+  /** Secrets a resource server presents as `Authorization: Bearer <secret>` (several: rotation, one per service). */
+  secrets: string[];
+  /** No caller authentication at all (RFC 7662 §2.1 requires some): only behind a boundary that provides it. */
+  open: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * RFC 7662 §2.1: the caller must authenticate. Compared in constant time against every configured secret
+ * (all of them, no early exit); with none configured and `open` off, every call is refused.
+ */
+function authenticateIntrospection(auth: IntrospectionAuth, header: unknown): void {
+  if (auth.open) return;
+  const given = typeof header === 'string' && /^bearer /i.test(header) ? sha256(header.slice(7).trim()) : null;
+  let ok = false;
+  for (const secret of auth.secrets) if (given && timingSafeEqual(given, sha256(secret))) ok = true;
+  if (!ok) {
+    throw new AuthError({
+      kind: 'unauthenticated',
+      reasonCode: auth.secrets.length ? 'introspection_client_unauthenticated' : 'introspection_not_configured',
+      message: 'Introspection requires client authentication',
+      headers: { 'www-authenticate': 'Bearer realm="introspection"' },
+    });
+  }
+}
+
+export function coreEndpoints(options: { introspection?: IntrospectionAuth } = {}): EndpointDefinition<never>[] {
+  const introspectionAuth: IntrospectionAuth = options.introspection ?? { secrets: [], open: false };
   const renew = defineEndpoint({
     id: 'token.renew',
     method: 'POST',
@@ -57,16 +87,14 @@ export function coreEndpoints(options: { introspectionSecret?: string } = {}): E
     dialect: 'infisical',
     requestSchema: z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() }),
     responseSchema: z.looseObject({ active: z.boolean() }),
-    openapi: { summary: 'RFC 7662 token introspection (counts one use)', tags: ['Tokens'], operationId: 'introspectAccessToken' },
+    openapi: {
+      summary: 'RFC 7662 token introspection (counts one use)',
+      description: 'Requires `Authorization: Bearer <introspection secret>` unless the server is configured to serve it openly.',
+      tags: ['Tokens'],
+      operationId: 'introspectAccessToken',
+    },
     async handle(input, ctx) {
-      if (options.introspectionSecret !== undefined) {
-        const { timingSafeEqual, createHash } = await import('node:crypto');
-        const header = ctx.request.headers.authorization;
-        const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
-        const a = createHash('sha256').update(given).digest();
-        const b = createHash('sha256').update(options.introspectionSecret).digest();
-        if (!timingSafeEqual(a, b)) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'introspection_client_unauthenticated' });
-      }
+      authenticateIntrospection(introspectionAuth, ctx.request.headers.authorization);
       const body = await ctx.issuer.introspect(input.token, {});
       return { kind: 'reply', reply: { body } };
     },

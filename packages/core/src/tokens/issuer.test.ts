@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, generateKeyPair, exportJWK, importJWK, type JWK } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, exportJWK, importJWK, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
 import { ManualClock } from '../runtime/clock.js';
@@ -224,6 +224,22 @@ describe('use limits, revocation, renewal, trusted IPs', () => {
     expect((await refusal(issuer.renew(fresh.token))).reasonCode).toBe('token_revoked');
   });
 
+  it('renew keeps the token\'s public claims (a username stays a username) and never lets a claim override a registered one', async () => {
+    const { issuer } = setup();
+    const issued = await issuer.issue({
+      subject: { type: 'user', id: 'u-1', claims: { username: 'alice', email: 'alice@example.com', sub: 'forged', aud: 'forged' } },
+      authMethod: 'ece-password',
+      settings: { accessTokenTTL: 60, accessTokenMaxTTL: 600 },
+      clientIp: '10.0.0.1',
+    });
+    const renewed = await issuer.renew(issued.token);
+    const claims = decodeJwt(renewed.token);
+    expect(claims).toMatchObject({ username: 'alice', email: 'alice@example.com', sub: 'u-1', aud: issuer.options.audience, auth_method: 'ece-password' });
+    expect(renewed.subject).toEqual({ type: 'user', id: 'u-1', claims: { username: 'alice', email: 'alice@example.com' } });
+    // And again: a renewal of a renewal keeps them too.
+    expect(decodeJwt((await issuer.renew(renewed.token)).token)).toMatchObject({ username: 'alice', email: 'alice@example.com' });
+  });
+
   it('renewal budget is refused exactly at max TTL even while the token itself is alive', async () => {
     const { issuer, clock } = setup({ leewaySeconds: 0 });
     const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 100, accessTokenMaxTTL: 100 } });
@@ -247,19 +263,22 @@ describe('use limits, revocation, renewal, trusted IPs', () => {
   });
 });
 
+const RS_SECRET = 'resource-server-secret-0123456789';
+
 describe('token routes through the pipeline', () => {
   it('login → introspect → renew → revoke, and trusted-IP refusal at login is a 403', async () => {
-    const { gh, login, request, identity } = await harness();
+    const { gh, login, request, identity } = await harness({ introspectionSecret: RS_SECRET });
     const res = await login({});
     const { accessToken } = res.body as { accessToken: string };
-    const intro = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken } }));
+    const rs = { authorization: `Bearer ${RS_SECRET}` };
+    const intro = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken }, headers: rs }));
     expect(intro.body).toMatchObject({ active: true, sub: identity.id, sub_type: 'identity', auth_method: 'fake' });
     const renewed = await gh.handle(request({ path: '/api/v1/auth/token/renew', body: { accessToken } }));
     expect(renewed.status).toBe(200);
     expect(Object.keys(renewed.body as object).sort()).toEqual(['accessToken', 'accessTokenMaxTTL', 'expiresIn', 'tokenType']);
     const revoked = await gh.handle(request({ path: '/api/v1/auth/token/revoke', body: { accessToken } }));
     expect(revoked.status).toBe(200);
-    const after = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken } }));
+    const after = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken }, headers: rs }));
     expect(after.body).toEqual({ active: false });
     const jwks = await gh.handle(request({ method: 'GET', path: '/.well-known/jwks.json', body: undefined }));
     expect((jwks.body as { keys: unknown[] }).keys).toHaveLength(1);
@@ -272,13 +291,36 @@ describe('token routes through the pipeline', () => {
     expect(viaProxy.status).toBe(403); // trustProxy is off by default: the header is ignored
   });
 
-  it('introspection can require a shared secret, compared in constant time', async () => {
-    const { gh, login, request } = await harness({ introspectionSecret: 'rs-secret' });
+  it('introspection requires caller authentication by default (RFC 7662 §2.1): with no secret configured every call is refused', async () => {
+    const { gh, login, request, audit } = await harness();
     const { accessToken } = (await login({})).body as { accessToken: string };
-    const anon = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken } }));
-    expect(anon.status).toBe(401);
-    const ok = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken }, headers: { authorization: 'Bearer rs-secret' } }));
-    expect(ok.body).toMatchObject({ active: true });
+    for (const headers of [{}, { authorization: 'Bearer anything-at-all-1234' }]) {
+      const res = await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken }, headers }));
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="introspection"');
+      expect(JSON.stringify(res.body)).not.toContain('active');
+      expect(audit.at(-1)).toMatchObject({ type: 'endpoint.failed', reasonCode: 'introspection_not_configured' });
+    }
+  });
+
+  it('introspection with secrets: any configured one works (rotation), a wrong or missing one is 401; the use is not counted', async () => {
+    const second = 'second-rs-secret-0123456789';
+    const { gh, login, request, identity } = await harness({ introspectionSecret: [RS_SECRET, second] });
+    await gh.admin.attachMethod(identity.id, 'fake', { secret: 'correct-horse' }, { accessTokenNumUsesLimit: 1 });
+    const { accessToken } = (await login({})).body as { accessToken: string };
+    const call = (authorization?: string) =>
+      gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken }, headers: authorization ? { authorization } : {} }));
+    for (const bad of [undefined, `Bearer ${RS_SECRET}x`, `Basic ${RS_SECRET}`, 'Bearer ']) expect((await call(bad)).status).toBe(401);
+    expect((await call(`Bearer ${second}`)).body).toMatchObject({ active: true });
+    // The refused calls did not spend the token's single use; the accepted one did.
+    expect((await call(`bearer ${RS_SECRET}`)).body).toEqual({ active: false });
+  });
+
+  it('introspectionOpen serves it without authentication; short secrets are refused at start', async () => {
+    const { gh, login, request } = await harness({ introspectionOpen: true });
+    const { accessToken } = (await login({})).body as { accessToken: string };
+    expect((await gh.handle(request({ path: '/api/v1/auth/token/introspect', body: { token: accessToken } }))).body).toMatchObject({ active: true });
+    await expect(harness({ introspectionSecret: 'short' })).rejects.toThrow(/at least 16 characters/);
   });
 
   it('keys created by one Gatehouse verify in another sharing the stores (two instances)', async () => {

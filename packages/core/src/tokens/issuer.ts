@@ -94,6 +94,12 @@ export interface IntrospectionResponse {
 
 const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub_type', 'auth_method', 'trusted_ips']);
 
+/** The subject's own claims in a token (what the strategy put in: `username`, `email`…), registered ones left out. */
+export function publicClaimsOf(payload: Record<string, unknown>): Record<string, unknown> | undefined {
+  const own = Object.fromEntries(Object.entries(payload).filter(([k]) => !RESERVED_CLAIMS.has(k)));
+  return Object.keys(own).length ? own : undefined;
+}
+
 export const subjectKeyOf = (s: Pick<Subject, 'type' | 'id'>) => `${s.type}:${s.id}`;
 
 const unauth = (reasonCode: string, message = 'Invalid or expired token') =>
@@ -191,13 +197,16 @@ export class TokenIssuer {
     const expiresAt = new Date(Math.min(now.getTime() + session.ttl * 1000, session.maxExpiresAt.getTime()));
     const extended = await this.tokens.extendSession(session.jti, expiresAt);
     if (!extended) throw unauth('token_revoked');
-    const { token: renewed, kid } = await this.#sign(current.subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps);
+    // The renewed token says what the first one said about its subject (`username`, `email`…).
+    const claims = publicClaimsOf(current.claims as Record<string, unknown>);
+    const subject: Subject = claims ? { ...current.subject, claims } : current.subject;
+    const { token: renewed, kid } = await this.#sign(subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps);
     const maxTtl = Math.round((session.maxExpiresAt.getTime() - session.createdAt.getTime()) / 1000);
     return {
       token: renewed,
       jti: session.jti,
       kid,
-      subject: current.subject,
+      subject,
       authMethod: current.authMethod,
       issuedAt: now,
       expiresAt,

@@ -31,6 +31,14 @@ const serverSchema = z
       .default(false)
       .describe('Honour `X-Forwarded-For` from these proxy addresses/CIDRs (`true`: from any peer; only behind a proxy you control).'),
     bodyLimit: positiveInt(10 * 1024 * 1024).default(64 * 1024).describe('Largest request body accepted, bytes.'),
+    rateLimit: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Limit requests per client address on every login route.'),
+        max: positiveInt(1_000_000).default(60).describe('Requests per client address (IPv6: per /64) and login route per window.'),
+        windowMs: positiveInt(24 * 3600 * 1000).default(60_000).describe('The window, ms.'),
+      })
+      .prefault({})
+      .describe('Per-address throttling of the login routes (429 with `retry-after`); the token routes and JWKS are not limited. On by default: 60 per minute. See docs/security.md.'),
     shutdownTimeoutMs: positiveInt(10 * 60_000)
       .default(10_000)
       .describe('On SIGINT/SIGTERM, how long in-flight requests may take to finish before connections are cut.'),
@@ -84,7 +92,11 @@ const tokensSchema = z
       .min(16)
       .max(1024)
       .optional()
-      .describe('When set, `POST /api/v1/auth/token/introspect` requires `Authorization: Bearer <secret>`. Env: `GATEHOUSE_INTROSPECTION_SECRET`.'),
+      .describe('The secret resource servers send as `Authorization: Bearer <secret>` to `POST /api/v1/auth/token/introspect`. Without it (and without `introspectionOpen`) introspection refuses every caller (RFC 7662 §2.1); demo mode makes one. Env: `GATEHOUSE_INTROSPECTION_SECRET`.'),
+    introspectionOpen: z
+      .boolean()
+      .default(false)
+      .describe('Serve introspection WITHOUT caller authentication. Only behind a boundary that authenticates callers itself; anyone who can reach it learns whether a token is live and what it says.'),
   })
   .superRefine((t, ctx) => {
     if (t.keyPropagationSeconds < 2 * t.keyRefreshSeconds) {
@@ -103,6 +115,16 @@ const logSchema = z
   .describe('Structured JSON logs on stdout (pino). Audit events are logged at `info` with `audit: {...}`.');
 
 const enabled = z.boolean().default(true).describe('Mount this strategy.');
+
+const lockoutSchema = z
+  .strictObject({
+    maxFailures: positiveInt(1_000_000).describe('Attempts per username and client address per window before that address is locked out for that username.'),
+    windowMs: positiveInt(365 * 24 * 3600 * 1000).describe('Lockout window, ms.'),
+    accountCeiling: positiveInt(10_000_000).optional().describe('Failures per username from all addresses per window before it is locked out everywhere. Default 100.'),
+    addressCeiling: positiveInt(10_000_000).optional().describe('Failures per client address across usernames per window before that address is refused. Default 50.'),
+  })
+  .optional()
+  .describe('Password lockout. Default 5 attempts per username and address, 100 failures per username, 50 per address, per 15 minutes (docs/security.md).');
 
 const alicloudSchema = z
   .strictObject({
@@ -158,13 +180,7 @@ const ecePasswordSchema = z
     enabled,
     sessionLifetimeSeconds: positiveInt(315_360_000).optional().describe('Token lifetime (`session_expiration_time`). Default 8 hours.'),
     sessionMaxLifetimeSeconds: positiveInt(315_360_000).optional().describe('Renewal budget. Default: `sessionLifetimeSeconds`.'),
-    lockout: z
-      .strictObject({
-        maxFailures: positiveInt(1_000_000).describe('Failed logins per username per window before lockout.'),
-        windowMs: positiveInt(365 * 24 * 3600 * 1000).describe('Lockout window, ms.'),
-      })
-      .optional()
-      .describe('Default 5 failures per 15 minutes.'),
+    lockout: lockoutSchema,
   })
   .describe('`POST /api/v1/users/auth/_login` (username/password, ECE style), against the user store.');
 
@@ -198,6 +214,7 @@ const idpMfaSchema = z
     passwordRotationDays: positiveInt(3650).optional().describe('Report `requireResetPassword` for passwords older than this.'),
     mfaIssuer: z.string().min(1).max(64).optional().describe('Name authenticator apps show next to the account. Default `Gatehouse`.'),
     refreshTokenTtlSeconds: z.number().int().min(60).max(90 * 24 * 3600).optional().describe('Web refresh token lifetime. Default 7 days.'),
+    lockout: lockoutSchema,
   })
   .describe('`POST /v1/auth/login` (email/password or IdP, then TOTP or recovery code; Bytebase style) + refresh and MFA enrolment.');
 
@@ -235,6 +252,22 @@ export const configSchema = z
       .optional()
       .describe('32-byte key (base64 or 64 hex digits) encrypting signing keys and MFA secrets at rest. Required outside demo mode. Env: `GATEHOUSE_ENCRYPTION_KEY` (preferred: it is a secret).'),
     server: serverSchema.prefault({}),
+    cookies: z
+      .strictObject({
+        secure: z
+          .enum(['always', 'auto'])
+          .optional()
+          .describe('`always`: cookies are `Secure` whatever the request says; `auto`: when the client used https (behind a TLS-terminating proxy: when a trusted proxy says `X-Forwarded-Proto: https`). Default `always` in production, `auto` in demo mode.'),
+      })
+      .prefault({})
+      .describe('Cookies the server sets (web logins, the login page).'),
+    passwordPolicy: z
+      .strictObject({
+        minLength: z.number().int().min(6).max(1024).default(8).describe('Fewest characters of a new password (NIST 800-63B: 8).'),
+        rejectCommon: z.boolean().default(true).describe('Refuse common passwords (a list of about 49,000 from breach corpora) and the username or email as a password.'),
+      })
+      .prefault({})
+      .describe('What a new password must satisfy, on every path that sets one (CLI, admin). No composition rules; logins are not affected.'),
     store: storeSchema.prefault({}),
     tokens: tokensSchema.prefault({}),
     log: logSchema.prefault({}),

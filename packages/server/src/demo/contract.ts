@@ -27,6 +27,8 @@ export interface DemoBannerInput {
 /** A demo session: running emulators, the seeding and the banner. */
 export interface DemoSession {
   upstreams: DemoUpstreamUrls;
+  /** The introspection secret of demo mode, unless the config names one. */
+  introspectionSecret: string;
   /** Lines worth one log entry (e.g. what the OpenID provider warned about). */
   notes: string[];
   seed(gatehouse: Gatehouse, enabled: ReadonlySet<string>): Promise<Record<string, number>>;

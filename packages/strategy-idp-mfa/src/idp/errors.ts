@@ -1,7 +1,8 @@
 /**
- * Turns what openid-client throws into Gatehouse errors. ID token and code failures are the caller's
- * problem (401, each with its own reasonCode for the audit log); an IdP that cannot be reached or answers
- * nonsense is ours (503 `unavailable` in the bytebase dialect). No IdP message is ever shown to the client.
+ * Turns what openid-client throws into Gatehouse errors. Every refusal of the ID token, the code or the
+ * userinfo answer is the caller's problem (401, each with its own reasonCode for the audit log); an IdP that
+ * cannot be reached, is misconfigured or answers nonsense is ours (503 `unavailable` in the bytebase dialect).
+ * No IdP message is ever shown to the client.
  */
 import { AuthError } from '@gatehouse-auth/core';
 import { AuthorizationResponseError, ClientError, ResponseBodyError, WWWAuthenticateChallengeError } from 'openid-client';
@@ -38,6 +39,9 @@ export function idpError(err: unknown): AuthError {
   if (err instanceof WWWAuthenticateChallengeError) return unauthenticated('idp_access_token_rejected', err);
   if (err instanceof ClientError) {
     switch (err.code) {
+      case 'OAUTH_UNSUPPORTED_OPERATION':
+        // An ID token using what we do not support (JWE, `crit` extensions): refused, not an outage.
+        return unauthenticated('id_token_unsupported', err);
       case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
         return unauthenticated(`id_token_${claimOf(err) ?? 'claim'}_mismatch`, err);
       case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
@@ -45,7 +49,9 @@ export function idpError(err: unknown): AuthError {
       case 'OAUTH_KEY_SELECTION_FAILED':
         return unauthenticated('id_token_key_not_found', err);
       case 'OAUTH_INVALID_RESPONSE': {
+        // Outside our allow-list (`none`, HMAC, or anything the IdP config does not accept).
         const inner = (err.cause as Error | undefined)?.message ?? '';
+        if (inner.includes('"alg" header parameter')) return unauthenticated('id_token_alg_not_allowed', err);
         if (inner.includes('signature verification failed')) return unauthenticated('id_token_signature_invalid', err);
         return unauthenticated('idp_response_invalid', err);
       }

@@ -8,6 +8,7 @@
  * context carries only the code, so none can be expected). Userinfo, when needed, must have the same `sub`.
  */
 import {
+  ClientError,
   allowInsecureRequests,
   authorizationCodeGrant,
   customFetch,
@@ -54,6 +55,18 @@ export async function discoverOidc(idp: OidcIdpConfig, deps: Omit<IdpCallDeps, '
   }
 }
 
+/** Userinfo for the ID token's subject; an answer about anyone else is a refused login (401), not an outage. */
+async function userinfoFor(config: Parameters<typeof fetchUserInfo>[0], accessToken: string, sub: string): Promise<Record<string, unknown>> {
+  try {
+    return (await fetchUserInfo(config, accessToken, sub)) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof ClientError && err.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+      throw new AuthError({ kind: 'unauthenticated', reasonCode: 'userinfo_subject_mismatch', message: 'The identity provider login could not be verified', cause: err });
+    }
+    throw err;
+  }
+}
+
 /** Only the endpoints the discovery document names. */
 function discoveredEndpoints(metadata: ServerMetadata): (url: URL) => boolean {
   const allowed = new Set(
@@ -81,6 +94,17 @@ export async function downloadJwks(idp: OidcIdpConfig, metadata: ServerMetadata,
   }
 }
 
+/**
+ * The metadata openid-client checks the ID token's `alg` against: what the IdP advertises, narrowed to our
+ * allow-list. An IdP advertising `none` or `HS256` cannot widen it; one advertising nothing gets our list.
+ */
+export function withAllowedAlgorithms(metadata: ServerMetadata, allowed: readonly string[]): ServerMetadata {
+  const advertised = metadata.id_token_signing_alg_values_supported;
+  const effective = Array.isArray(advertised) ? advertised.filter((alg) => allowed.includes(alg)) : [...allowed];
+  // Empty when the IdP supports nothing we accept: every ID token is then refused (401 id_token_alg_not_allowed).
+  return { ...metadata, id_token_signing_alg_values_supported: effective.length ? effective : ['(none acceptable)'] };
+}
+
 export async function exchangeOidcCode(
   idp: OidcIdpConfig,
   cached: CachedIdpMetadata,
@@ -88,7 +112,7 @@ export async function exchangeOidcCode(
   code: string,
   deps: IdpCallDeps,
 ): Promise<{ identity: IdpIdentity; jwks: ReturnType<typeof getJwksCache> }> {
-  const { metadata } = cached;
+  const metadata = withAllowedAlgorithms(cached.metadata, idp.idTokenAlgorithms);
   const config = buildConfiguration(metadata, idp, deps, { allowed: discoveredEndpoints(metadata) });
   enableNonRepudiationChecks(config);
   if (jwks) setJwksCache(config, jwks);
@@ -97,18 +121,19 @@ export async function exchangeOidcCode(
     const tokens = await authorizationCodeGrant(config, callbackUrl(idp.redirectUri, code, issuerParam), { idTokenExpected: true });
     const claims = tokens.claims();
     if (!claims) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'id_token_missing' });
-    let source: Record<string, unknown> = claims;
-    if (stringClaim(claims[idp.emailClaim]) === null && metadata.userinfo_endpoint) {
-      // Many IdPs keep email out of the ID token for the code flow; userinfo must match its `sub`.
-      source = { ...(await fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
-    }
     const subject = subjectClaim(claims.sub);
     if (!subject) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'id_token_subject_invalid' });
+    // The email and whether it is verified come from one source, never mixed: the ID token when it names an
+    // email; otherwise userinfo (whose `sub` must be the ID token's), with userinfo's own `email_verified`.
+    let source: Record<string, unknown> = claims;
+    if (stringClaim(claims[idp.emailClaim]) === null && metadata.userinfo_endpoint) {
+      source = await userinfoFor(config, tokens.access_token, claims.sub);
+    }
     return {
       identity: {
         subject,
         email: stringClaim(source[idp.emailClaim]),
-        name: stringClaim(source[idp.nameClaim]),
+        name: stringClaim(claims[idp.nameClaim]) ?? stringClaim(source[idp.nameClaim]),
         emailVerified: booleanClaim(source.email_verified),
       },
       jwks: getJwksCache(config),

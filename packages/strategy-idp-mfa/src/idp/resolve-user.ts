@@ -1,7 +1,7 @@
 /**
  * Finds (or, with `jit`, creates) the Gatehouse user behind a validated IdP identity and links the IdP
- * subject to it. An existing link wins; otherwise the email decides, and an email the IdP itself marks as
- * unverified is never used to take over an account.
+ * subject to it. An existing link wins; otherwise the email decides — only a verified one: an address the IdP
+ * marks unverified, or does not vouch for, never opens an account or creates one (no pre-hijacking either).
  */
 import { AuthError, isInfrastructureFailure, type StrategyContext, type User } from '@gatehouse-auth/core';
 import { normaliseEmail } from '@gatehouse-auth/core/password';
@@ -23,7 +23,9 @@ export async function resolveIdpUser(ctx: StrategyContext, idpId: string, idp: I
     return linked;
   }
   if (!identity.email) throw refused('idp_email_missing', 'The identity provider did not return an email');
-  if (identity.emailVerified === false) throw refused('idp_email_unverified');
+  // The email decides which account opens (or is created): only an address the IdP says is verified, or,
+  // when the IdP says nothing and is configured to be trusted for that, one it never marks unverified.
+  if (identity.emailVerified === false || (identity.emailVerified === null && !idp.assumeEmailVerified)) throw refused('idp_email_unverified');
   const email = normaliseEmail(identity.email);
   if (!PLAUSIBLE_EMAIL.test(email)) throw refused('idp_email_invalid', 'The identity provider returned an invalid email');
   let user = await users.getByEmail(email);

@@ -1,6 +1,6 @@
 /**
  * First factor: email + password, through the shared `PasswordChecker` (argon2id, a real dummy hash for
- * unknown emails, lockout keyed by the normalised email).
+ * unknown emails, lockout keyed by the normalised email and the client address, see `PasswordLockout`).
  */
 import { AuthError, type LimiterStore, type StrategyContext, type User } from '@gatehouse-auth/core';
 import { PasswordChecker, normaliseEmail, type Argon2Params, type LockoutPolicy } from '@gatehouse-auth/core/password';
@@ -32,6 +32,7 @@ export class PasswordLogin {
     const user = await ctx.stores.users.getByEmail(normalised);
     const result = await this.#checker(ctx.stores.limiter).check({
       username: normalised,
+      clientIp: ctx.request.clientIp,
       passwordHash: user?.passwordHash ?? null,
       password,
       now: ctx.clock.now(),

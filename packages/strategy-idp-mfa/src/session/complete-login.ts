@@ -21,6 +21,8 @@ export interface SessionPolicy {
   token?: Partial<TokenSettings>;
   refreshTokenTtlSeconds: number;
   passwordRotationDays?: number;
+  /** `always`: cookies are `Secure` whatever the request says; `auto`: when the client used https. */
+  secureCookies: 'always' | 'auto';
 }
 
 /** RFC 8176 method references for the token's `amr` claim. */
@@ -70,7 +72,7 @@ export async function completeLogin(ctx: StrategyContext, input: CompleteLoginIn
       const refresh = await issueRefreshToken(ctx, { userId: user.id, ttlSeconds: policy.refreshTokenTtlSeconds });
       return {
         body,
-        cookies: sessionCookies(ctx, {
+        cookies: sessionCookies(ctx, policy.secureCookies, {
           accessToken: issued.token,
           accessTokenMaxAge: issued.expiresIn,
           refreshToken: refresh.token,

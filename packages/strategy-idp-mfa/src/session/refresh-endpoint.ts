@@ -45,7 +45,7 @@ export function refreshEndpoint(strategyId: string, policy: SessionPolicy): Endp
         audit: { family: family.slice(0, 8) },
         reply: {
           body: { user: view },
-          cookies: sessionCookies(ctx, {
+          cookies: sessionCookies(ctx, policy.secureCookies, {
             accessToken: issued.token,
             accessTokenMaxAge: issued.expiresIn,
             refreshToken: refresh.token,

@@ -58,6 +58,7 @@ const DIALECTS: DialectName[] = ['infisical', 'ece', 'bytebase'];
 const DEFAULT_LIMIT = 64 * 1024;
 const GUARD_PATH = '/conformance/guarded';
 const REQUEST_ID = /^req-[A-Za-z0-9_-]{16}$/;
+const INTROSPECTION_SECRET = 'conformance-introspection-secret';
 
 interface Deferred {
   promise: Promise<void>;
@@ -105,7 +106,7 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
     beforeAll(async () => {
       tls = await createConformanceTls();
       // main: behind a trusted proxy on loopback, with HTTPS; the guard counts uses (introspection-like).
-      const mainGatehouse = createGatehouse({ strategies: strategies(), clock, trustProxy: ['127.0.0.1/32'] });
+      const mainGatehouse = createGatehouse({ strategies: strategies(), clock, trustProxy: ['127.0.0.1/32'], introspectionSecret: INTROSPECTION_SECRET });
       main = {
         gatehouse: mainGatehouse,
         server: await harness.start(mainGatehouse, { guard: { path: GUARD_PATH, source: { gatehouse: mainGatehouse, stateful: 'consume' } }, tls: tls.server }),
@@ -345,11 +346,14 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
         const renewed = await gatehouseSend(`${main.server.baseUrl}/api/v1/auth/token/renew`, { body: { accessToken: token } });
         expect(renewed.status, renewed.text).toBe(200);
         expect(renewed.json).toEqual({ accessToken: expect.any(String), expiresIn: 600, accessTokenMaxTTL: 3600, tokenType: 'Bearer' });
-        const introspected = await gatehouseSend(`${main.server.baseUrl}/api/v1/auth/token/introspect`, { body: { token } });
+        const anonymous = await gatehouseSend(`${main.server.baseUrl}/api/v1/auth/token/introspect`, { body: { token } });
+        expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="introspection"']);
+        const rs = { authorization: `Bearer ${INTROSPECTION_SECRET}` };
+        const introspected = await gatehouseSend(`${main.server.baseUrl}/api/v1/auth/token/introspect`, { body: { token }, headers: rs });
         expect(introspected.json).toMatchObject({ active: true, sub: 'conformance-user', auth_method: 'conformance-infisical' });
         const revoked = await gatehouseSend(`${main.server.baseUrl}/api/v1/auth/token/revoke`, { body: { accessToken: token } });
         expect(revoked.status).toBe(200);
-        const after = await gatehouseSend(`${main.server.baseUrl}/api/v1/auth/token/introspect`, { body: { token } });
+        const after = await gatehouseSend(`${main.server.baseUrl}/api/v1/auth/token/introspect`, { body: { token }, headers: rs });
         expect(after.json).toEqual({ active: false });
       });
     });

@@ -101,7 +101,8 @@ export async function createOciIdentityEmulator(options: OciIdentityEmulatorOpti
     // GET requests must sign the target, the host and a date.
     const signed = new Set(auth.headers);
     if (!signed.has('(request-target)') || !signed.has('host') || !(signed.has('date') || signed.has('x-date'))) return null;
-    const dateHeader = req.headers['x-date'] ?? req.headers.date;
+    // Oracle's rule: `x-date` stands for `date` only when it is signed; an unsigned header is never read.
+    const dateHeader = req.headers[signed.has('x-date') ? 'x-date' : 'date'];
     const signedAt = typeof dateHeader === 'string' ? Date.parse(dateHeader) : NaN;
     if (!Number.isFinite(signedAt) || Math.abs(clock.now().getTime() - signedAt) > CLOCK_SKEW_MS) return null;
     const data = signingString(auth.headers, { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers });
