@@ -55,7 +55,8 @@ describe('the tarballs', () => {
     }
   });
 
-  it('arethetypeswrong finds nothing for Node 16+ resolution (ESM, require(esm) from CommonJS: docs/decisions/0006)', async () => {
+  // One attw process per package: minutes, not seconds, on a busy 2-core machine.
+  it('arethetypeswrong finds nothing for Node 16+ resolution (ESM, require(esm) from CommonJS: docs/decisions/0006)', { timeout: 240_000 }, async () => {
     for (const p of packages) {
       const r = await run(process.execPath, [ATTW, tarballs.get(p.name)!, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'], { cwd: work });
       expect({ name: p.name, code: r.code, out: r.code === 0 ? '' : r.stdout + r.stderr }).toEqual({ name: p.name, code: 0, out: '' });
@@ -92,7 +93,8 @@ describe('apps outside the workspace, installed from the tarballs', () => {
     expectLogin(await node('cjs-app.cjs'), 'cjs-user');
   });
 
-  it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', async () => {
+  // A full tsc run without skipLibCheck: tens of seconds on a busy machine.
+  it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', { timeout: 180_000 }, async () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, skipLibCheck: false, outDir: 'out', types: ['node'] }, files: ['ts-app.ts'] }),
