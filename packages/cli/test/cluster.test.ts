@@ -20,8 +20,8 @@ const ENV = { DATABASE_URL: DATABASE_URL ?? '', GATEHOUSE_ENCRYPTION_KEY: ENCRYP
 const TAG = `${process.pid}_${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'gh-cluster-'));
 
-/** Compressed key timings: re-read keys every 1 s, publish 6 s before signing, verify 60 s after. */
-const KEY_TIMINGS = { keyRefreshSeconds: 1, keyPropagationSeconds: 6, overlapSeconds: 60 };
+/** Compressed key timings: re-read keys every 1 s, publish 8 s before signing, verify 60 s after. */
+const KEY_TIMINGS = { keyRefreshSeconds: 1, keyPropagationSeconds: 8, overlapSeconds: 60 };
 const PASSWORD = 'cluster-password-0123';
 /** 20 (the full proof) unless the run says otherwise: scripts/test.sh repeats every suite on more Node versions with 3. */
 const COLD_STARTS = Number(process.env.GATEHOUSE_CLUSTER_COLD_STARTS ?? 20);
