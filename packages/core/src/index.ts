@@ -49,3 +49,6 @@ export {
 } from './stores/memory.js';
 export type * from './stores/ports.js';
 export * from './guard/index.js';
+
+export { Telemetry, BoundedLabels, INSTRUMENTATION_SCOPE, instrumentStores, instrumentHttp } from './telemetry/index.js';
+export type { TelemetryOptions, LoginOutcome } from './telemetry/index.js';

@@ -125,3 +125,33 @@ describe('buildPath', () => {
     expect(buildPath(input(leaf, [], [root], { crls: [foreign] })).ok).toBe(true);
   });
 });
+
+describe('basicConstraints pathLenConstraint (RFC 5280 §6.1.4 (l), (m))', () => {
+  it('counts the CA certificates between an issuer and the leaf, on configured CAs too', async () => {
+    const root = await createCa({ commonName: 'Root', pathLen: 1 });
+    const i1 = await root.issueIntermediate({ commonName: 'I1' });
+    const i2 = await i1.issueIntermediate({ commonName: 'I2' });
+    expect(buildPath(input(await i1.issue({ commonName: 'one below' }), [i1], [root])).ok).toBe(true);
+    expect(buildPath(input(await i2.issue({ commonName: 'two below' }), [i1, i2], [root]))).toMatchObject({ ok: false, reason: 'path_len_exceeded' });
+  });
+
+  it('pathLen 0 on an intermediate allows leaves only', async () => {
+    const root = await createCa({ commonName: 'Root' });
+    const issuing = await root.issueIntermediate({ commonName: 'Issuing', pathLen: 0 });
+    const sub = await issuing.issueIntermediate({ commonName: 'Sub' });
+    expect(buildPath(input(await issuing.issue({ commonName: 'leaf' }), [issuing], [root])).ok).toBe(true);
+    expect(buildPath(input(await sub.issue({ commonName: 'leaf' }), [issuing, sub], [root]))).toMatchObject({ ok: false, reason: 'path_len_exceeded' });
+  });
+
+  it('does not count a self-issued key-rollover certificate', async () => {
+    const root = await createCa({ commonName: 'Root', pathLen: 0 });
+    // The old root key certifies the new one under the same name: self-issued.
+    const rollover = await root.issueIntermediate({ commonName: 'Root' });
+    const leaf = await rollover.issue({ commonName: 'leaf' });
+    const result = buildPath(input(leaf, [rollover], [root]));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.chain).toHaveLength(3);
+    const other = await root.issueIntermediate({ commonName: 'Not Self-Issued' });
+    expect(buildPath(input(await other.issue({ commonName: 'leaf' }), [other], [root]))).toMatchObject({ ok: false, reason: 'path_len_exceeded' });
+  });
+});

@@ -1,7 +1,7 @@
 // Path building (RFC 4158 in miniature): depth-first from the leaf through the presented intermediates to a
 // configured CA, every link's signature checked by node:crypto. Bounded three ways, so a hostile chain of many
 // same-named certificates cannot make it explode: path length, signature checks, and search steps.
-import { checkPath } from './check-path.js';
+import { checkPath, type PathFailure } from './check-path.js';
 import type { ParsedCrl } from './crl.js';
 import type { ParsedCertificate } from './parse-certificate.js';
 import type { RefusalReason } from './reasons.js';
@@ -26,7 +26,7 @@ export interface PathInput {
 
 export type PathResult =
   | { ok: true; chain: ParsedCertificate[]; stats: PathStats }
-  | { ok: false; reason: RefusalReason; stats: PathStats };
+  | { ok: false; reason: RefusalReason; detail?: string; stats: PathStats };
 
 export interface PathStats {
   signatureChecks: number;
@@ -49,7 +49,7 @@ export function buildPath(input: PathInput, limits: PathLimits = DEFAULT_PATH_LI
   ];
   const stats: PathStats = { signatureChecks: 0, steps: 0 };
   const signatures = new Map<string, boolean>();
-  let policyFailure: RefusalReason | undefined;
+  let policyFailure: PathFailure | undefined;
   let signatureFailure = false;
   let tooLong = false;
 
@@ -100,10 +100,11 @@ export function buildPath(input: PathInput, limits: PathLimits = DEFAULT_PATH_LI
     if (chain) return { ok: true, chain, stats };
   } catch (err) {
     if (!(err instanceof SearchExhausted)) throw err;
-    return { ok: false, reason: policyFailure ?? 'path_search_exhausted', stats };
+    return policyFailure ? { ok: false, ...policyFailure, stats } : { ok: false, reason: 'path_search_exhausted', stats };
   }
   // The most informative failure: a complete path that failed a check, then a bad signature, then no issuer at all.
-  const reason: RefusalReason = policyFailure ?? (signatureFailure ? 'signature_invalid' : tooLong ? 'path_too_long' : 'unknown_ca');
+  if (policyFailure) return { ok: false, ...policyFailure, stats };
+  const reason: RefusalReason = signatureFailure ? 'signature_invalid' : tooLong ? 'path_too_long' : 'unknown_ca';
   return { ok: false, reason, stats };
 }
 

@@ -6,6 +6,8 @@ import { compileCommonNames, compileSubjectAltNames, parseSanPattern } from './a
 import { parseCrl, type ParsedCrl } from './crl.js';
 import type { Matcher } from './glob.js';
 import { parseCertificate, type ParsedCertificate, type SubjectAltName } from './parse-certificate.js';
+import type { OcspSettings } from './ocsp/checker.js';
+import { urlProblem } from './ocsp/responders.js';
 import { pemBlocks } from './pem.js';
 
 const MAX_PEM_CHARS = 64 * 1024;
@@ -21,6 +23,18 @@ export const tlsCertConfigSchema = z
     allowedSubjectAltNames: z.array(z.string().min(1).max(512)).max(100).default([]),
     /** PEM CRLs, from the configured CAs or from intermediates below them. */
     crls: z.array(z.string().max(MAX_CRL_PEM_CHARS)).max(16).default([]),
+    /** Check the leaf's status with OCSP (Vault: `ocsp_enabled`). */
+    ocspEnabled: z.boolean().default(false),
+    /** Admit the login (with an audit warning) when OCSP cannot confirm the leaf is good; revoked is always refused. */
+    ocspFailOpen: z.boolean().default(false),
+    /** Responders to ask instead of the certificate's authorityInfoAccess URLs (which are then ignored). */
+    ocspServersOverride: z.array(z.string().max(2048)).max(4).default([]),
+    /** Ask every responder and admit only if all say good; otherwise the first definite answer wins. */
+    ocspQueryAllServers: z.boolean().default(false),
+    /** Send a nonce and require it back (RFC 8954); such identities never use cached answers. */
+    ocspNonce: z.boolean().default(false),
+    /** Seconds: refuse answers whose thisUpdate is older; 0 (default): nextUpdate alone limits their age. */
+    ocspThisUpdateMaxAge: z.number().int().min(0).max(365 * 86_400).default(0),
   })
   .superRefine((config, ctx) => {
     const anchors: ParsedCertificate[] = [];
@@ -38,6 +52,10 @@ export const tlsCertConfigSchema = z
     config.crls.forEach((pem, index) => {
       const problem = crlProblem(pem, anchors);
       if (problem) ctx.addIssue({ code: 'custom', path: ['crls', index], message: problem });
+    });
+    config.ocspServersOverride.forEach((url, index) => {
+      const problem = urlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['ocspServersOverride', index], message: `is ${problem}: an OCSP responder needs an http(s) URL without credentials` });
     });
   });
 
@@ -94,6 +112,8 @@ export interface PreparedConfig {
   crls: ParsedCrl[];
   allowCommonName: Matcher | undefined;
   allowSubjectAltNames: ((sans: readonly SubjectAltName[]) => boolean) | undefined;
+  /** Undefined when OCSP is off for this identity. */
+  ocsp: OcspSettings | undefined;
 }
 
 /**
@@ -135,5 +155,14 @@ export function prepare(config: TlsCertConfig): PreparedConfig {
     crls: config.crls.map((pem) => parseCrl(pemBlocks(pem, 'X509 CRL')[0]!)),
     allowCommonName: compileCommonNames(config.allowedCommonNames ?? []),
     allowSubjectAltNames: compileSubjectAltNames(config.allowedSubjectAltNames ?? []),
+    ocsp: config.ocspEnabled
+      ? {
+          failOpen: config.ocspFailOpen ?? false,
+          serversOverride: config.ocspServersOverride ?? [],
+          queryAllServers: config.ocspQueryAllServers ?? false,
+          nonce: config.ocspNonce ?? false,
+          thisUpdateMaxAge: config.ocspThisUpdateMaxAge ?? 0,
+        }
+      : undefined,
   };
 }

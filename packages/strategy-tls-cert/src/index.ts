@@ -1,5 +1,5 @@
 export { tlsCertStrategy, TLS_CERT_LOGIN_PATH } from './strategy.js';
-export type { TlsCertStrategyOptions } from './strategy.js';
+export type { TlsCertOcspOptions, TlsCertStrategyOptions } from './strategy.js';
 export { tlsCertConfigSchema } from './config.js';
 export type { TlsCertConfig, TlsCertConfigInput } from './config.js';
 export { tlsCertLoginSchema, tlsCertResponseSchema } from './schemas.js';

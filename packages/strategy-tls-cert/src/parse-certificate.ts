@@ -3,6 +3,8 @@
 // key identifiers, criticality).
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { ipFromBytes } from './ip.js';
+import { isHostnameLike, readNameConstraints, type ConstrainedNames, type NameConstraints } from './name-constraints.js';
+import { readGeneralName, readName, type GeneralName } from './names.js';
 import {
   bytesOf,
   children,
@@ -31,6 +33,8 @@ export interface ParsedCertificate {
   /** Taken once: X509Certificate#publicKey builds a new KeyObject on every access. */
   readonly publicKey: KeyObject;
   readonly serial: string;
+  /** The serialNumber INTEGER contents, as encoded (OCSP CertIDs carry it). */
+  readonly serialBytes: Buffer;
   /** DER of the Name fields, compared byte for byte when chaining. */
   readonly subjectDer: Buffer;
   readonly issuerDer: Buffer;
@@ -44,6 +48,16 @@ export interface ParsedCertificate {
   /** Absent extension: undefined. */
   readonly extKeyUsage: string[] | undefined;
   readonly subjectAltNames: SubjectAltName[];
+  /** The names name constraints apply to (subject DN, its emailAddress values, every SAN). */
+  readonly names: ConstrainedNames;
+  /** The nameConstraints extension, critical or not. Absent: undefined. */
+  readonly nameConstraints: NameConstraints | undefined;
+  /** Subject and issuer are the same name (RFC 5280 "self-issued"): skipped by pathLen and name constraints. */
+  readonly selfIssued: boolean;
+  /** id-ad-ocsp URIs of the authorityInfoAccess extension, in order. */
+  readonly ocspUrls: string[];
+  /** id-pkix-ocsp-nocheck is present (a delegated OCSP responder's certificate). */
+  readonly ocspNoCheck: boolean;
   readonly subjectKeyId: string | undefined;
   readonly authorityKeyId: string | undefined;
   /** OIDs of critical extensions this verifier does not process. */
@@ -58,7 +72,12 @@ export const OID = {
   subjectAltName: '2.5.29.17',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
+  nameConstraints: '2.5.29.30',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  accessOcsp: '1.3.6.1.5.5.7.48.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
 } as const;
 
 const HANDLED = new Set<string>([
@@ -68,6 +87,10 @@ const HANDLED = new Set<string>([
   OID.subjectAltName,
   OID.subjectKeyIdentifier,
   OID.authorityKeyIdentifier,
+  OID.nameConstraints,
+  // RFC 5280 and 6960 make these non-critical; read when present, so a critical one is processed, not refused.
+  OID.authorityInfoAccess,
+  OID.ocspNoCheck,
 ]);
 
 /** Throws `DerError` (or OpenSSL's error) for anything that is not a well-formed X.509 v3 certificate. */
@@ -88,13 +111,17 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   let extensionsNode: Asn1 | undefined;
   for (; i < fields.length; i++) if (isContext(fields[i], 3)) extensionsNode = children(fields[i], 'extensions')[0];
 
+  const subjectName = readName(assertName(subject), 'subject');
+  const subjectDer = encode(subject!);
+  const issuerDer = encode(assertName(issuer));
   const parsed: Mutable<ParsedCertificate> = {
     der: bytes,
     x509,
     publicKey: x509.publicKey,
     serial: serialHex(bytesOf(serialNode, 'serialNumber')),
-    subjectDer: encode(assertName(subject)),
-    issuerDer: encode(assertName(issuer)),
+    serialBytes: bytesOf(serialNode, 'serialNumber'),
+    subjectDer,
+    issuerDer,
     commonNames: commonNamesOf(subject!),
     notBefore: timeOf(notBeforeNode, 'notBefore'),
     notAfter: timeOf(notAfterNode, 'notAfter'),
@@ -102,6 +129,11 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     keyUsage: undefined,
     extKeyUsage: undefined,
     subjectAltNames: [],
+    names: { subject: subjectName.dn, subjectEmails: subjectName.emails, altNames: [], commonNameHosts: [] },
+    nameConstraints: undefined,
+    selfIssued: subjectDer.equals(issuerDer),
+    ocspUrls: [],
+    ocspNoCheck: false,
     subjectKeyId: undefined,
     authorityKeyId: undefined,
     unhandledCritical: [],
@@ -131,8 +163,20 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       case OID.extKeyUsage:
         parsed.extKeyUsage = children(inner, 'extKeyUsage').map((n) => oidOf(n, 'KeyPurposeId'));
         break;
-      case OID.subjectAltName:
-        parsed.subjectAltNames = subjectAltNamesOf(inner);
+      case OID.subjectAltName: {
+        const all = children(inner, 'subjectAltName').map(readGeneralName);
+        parsed.names.altNames = all;
+        parsed.subjectAltNames = matchableAltNames(all);
+        break;
+      }
+      case OID.nameConstraints:
+        parsed.nameConstraints = readNameConstraints(inner);
+        break;
+      case OID.authorityInfoAccess:
+        parsed.ocspUrls = ocspUrlsOf(inner);
+        break;
+      case OID.ocspNoCheck:
+        parsed.ocspNoCheck = true;
         break;
       case OID.subjectKeyIdentifier:
         parsed.subjectKeyId = bytesOf(inner, 'subjectKeyIdentifier').toString('hex');
@@ -144,6 +188,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       }
     }
   }
+  // OpenSSL's rule: a leaf without dNSName SANs is held to DNS constraints by its hostname-like CNs.
+  if (!parsed.names.altNames.some((n) => n.type === 'dns')) parsed.names.commonNameHosts = parsed.commonNames.filter(isHostnameLike);
   return parsed;
 }
 
@@ -191,21 +237,27 @@ function keyUsageOf(node: Asn1): { keyCertSign: boolean; cRLSign: boolean; digit
   return { digitalSignature: (first & 0x80) !== 0, keyCertSign: (first & 0x04) !== 0, cRLSign: (first & 0x02) !== 0 };
 }
 
-const SAN_TAGS: Record<number, SanType> = { 1: 'email', 2: 'dns', 6: 'uri', 7: 'ip' };
-
-function subjectAltNamesOf(node: Asn1): SubjectAltName[] {
-  const names: SubjectAltName[] = [];
-  for (const general of children(node, 'subjectAltName')) {
-    if (general.tagClass !== 0x80) continue; // GeneralName is always context-tagged
-    const type = SAN_TAGS[general.type];
-    if (!type || typeof general.value !== 'string') continue; // otherName, directoryName…: not matchable here
-    const raw = Buffer.from(general.value, 'binary');
-    if (type === 'ip') {
-      const ip = ipFromBytes(raw);
-      if (ip) names.push({ type, value: ip });
-    } else {
-      names.push({ type, value: raw.toString('latin1') }); // IA5String
+/** The SANs the identity allow-lists can match: DNS, IP (4 or 16 bytes), URI and email. */
+function matchableAltNames(names: readonly GeneralName[]): SubjectAltName[] {
+  const out: SubjectAltName[] = [];
+  for (const name of names) {
+    if (name.type === 'ip') {
+      const ip = ipFromBytes(name.bytes);
+      if (ip) out.push({ type: 'ip', value: ip });
+    } else if (name.type === 'dns' || name.type === 'uri' || name.type === 'email') {
+      out.push({ type: name.type, value: name.value });
     }
   }
-  return names;
+  return out;
+}
+
+function ocspUrlsOf(node: Asn1): string[] {
+  const urls: string[] = [];
+  for (const description of children(node, 'AuthorityInfoAccessSyntax')) {
+    const [method, location] = children(description, 'AccessDescription');
+    if (oidOf(method, 'accessMethod') !== OID.accessOcsp || !location) continue;
+    const name = readGeneralName(location);
+    if (name.type === 'uri') urls.push(name.value);
+  }
+  return urls;
 }

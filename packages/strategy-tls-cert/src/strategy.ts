@@ -4,11 +4,15 @@
  * trust: path to a configured CA, signatures, validity against the injected clock, constraints, EKU,
  * revocation, then the identity's CN/SAN allow-lists.
  */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { cidrSchema, defineStrategy, type Strategy } from '@gatehouse-auth/core';
 import { z } from 'zod';
 import { buildPath, DEFAULT_PATH_LIMITS, type PathLimits } from './build-path.js';
 import { presentedChain, type CertificateSource } from './certificate-source.js';
 import { PreparedConfigCache, tlsCertConfigSchema, type TlsCertConfig } from './config.js';
+import { OcspChecker, type OcspOptions } from './ocsp/checker.js';
+import { assertSigner, type RequestSigner } from './ocsp/request.js';
+import { urlProblem } from './ocsp/responders.js';
 import { OID, parseCertificate, type ParsedCertificate } from './parse-certificate.js';
 import { refusal } from './reasons.js';
 import { tlsCertLoginSchema, tlsCertResponseSchema, type TlsCertLoginInput } from './schemas.js';
@@ -31,6 +35,29 @@ export interface TlsCertStrategyOptions {
   pathLimits?: Partial<PathLimits>;
   /** Prepared (parsed) identity configs kept in memory. Default 256. */
   configCacheSize?: number;
+  /** Server-wide OCSP settings; identities turn OCSP on with `ocspEnabled`. */
+  ocsp?: TlsCertOcspOptions;
+}
+
+export interface TlsCertOcspOptions {
+  /** Per responder request (connect, send, answer). Default 3000 ms. At most 4 responders are asked per login. */
+  timeoutMs?: number;
+  /** Larger answers are refused (`ocsp_response_too_large`). Default 64 KiB. */
+  maxResponseBytes?: number;
+  /** Verified answers kept until their nextUpdate, keyed by issuer + serial + responder. Default 1024. */
+  cacheSize?: number;
+  /** Tolerance for thisUpdate in the future and nextUpdate in the past. Default 300 s. */
+  clockSkewSeconds?: number;
+  /**
+   * When set, the only origins OCSP requests may go to (overrides and certificate URLs alike). Unset: servers
+   * overrides as configured, and certificate URLs that are http(s), carry no credentials and do not point at
+   * loopback, link-local, unspecified or multicast addresses or `localhost`.
+   */
+  allowedResponderOrigins?: string[];
+  /** Certificate and key (PEM) to sign requests with, for responders that require signed requests. */
+  requestSigner?: { certificate: string; privateKey: string };
+  /** `when-required` (default): sign only after a responder answers sigRequired. `always`: sign every request. */
+  signRequests?: 'when-required' | 'always';
 }
 
 const optionsSchema = z
@@ -50,6 +77,20 @@ const optionsSchema = z
       })
       .default({}),
     configCacheSize: z.number().int().min(1).max(100_000).default(256),
+    ocsp: z
+      .strictObject({
+        timeoutMs: z.number().int().min(50).max(60_000).default(3000),
+        maxResponseBytes: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+        cacheSize: z.number().int().min(1).max(1_000_000).default(1024),
+        clockSkewSeconds: z.number().int().min(0).max(3600).default(300),
+        allowedResponderOrigins: z
+          .array(z.string().refine((url) => urlProblem(url) === undefined && new URL(url).origin === url.replace(/\/$/, ''), 'must be an http(s) origin such as http://ocsp.corp.example'))
+          .max(256)
+          .optional(),
+        requestSigner: z.strictObject({ certificate: z.string().max(64 * 1024), privateKey: z.string().max(64 * 1024) }).optional(),
+        signRequests: z.enum(['when-required', 'always']).default('when-required'),
+      })
+      .default({ timeoutMs: 3000, maxResponseBytes: 64 * 1024, cacheSize: 1024, clockSkewSeconds: 300, signRequests: 'when-required' }),
   })
   .refine((o) => o.certificateHeader === undefined || o.trustedProxies.length > 0, {
     message: 'certificateHeader needs trustedProxies: a header from anyone is a forged certificate',
@@ -71,6 +112,7 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
   };
   const limits: PathLimits = { ...DEFAULT_PATH_LIMITS, ...stripUndefined(settings.pathLimits) };
   const configs = new PreparedConfigCache(settings.configCacheSize);
+  const ocsp = new OcspChecker(ocspOptions(settings.ocsp));
 
   return defineStrategy({
     id: 'tls-cert',
@@ -96,12 +138,33 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
         { leaf: leaf!, intermediates: distinct(leaf!, intermediates), anchors: config.anchors, crls: config.crls, now: ctx.clock.now() },
         limits,
       );
-      if (!result.ok) throw refusal(result.reason);
+      if (!result.ok) {
+        if (result.detail !== undefined) ctx.logger.info({ reasonCode: result.reason, detail: result.detail }, 'client certificate path refused');
+        throw refusal(result.reason);
+      }
 
       if (leaf!.basicConstraints?.cA) throw refusal('ca_as_leaf');
       if (!leaf!.extKeyUsage?.includes(OID.clientAuth)) throw refusal('missing_client_auth_eku');
       if (config.allowCommonName && !leaf!.commonNames.some((cn) => config.allowCommonName!(cn))) throw refusal('cn_not_allowed');
       if (config.allowSubjectAltNames && !config.allowSubjectAltNames(leaf!.subjectAltNames)) throw refusal('san_not_allowed');
+
+      // OCSP last: no outbound call for a certificate that is refused anyway.
+      let ocspAudit: Record<string, unknown> = {};
+      if (config.ocsp) {
+        const verdict = await ocsp.check(leaf!, result.chain[1]!, config.ocsp, { http: ctx.http, clock: ctx.clock, logger: ctx.logger });
+        if (verdict.outcome === 'revoked') throw refusal('certificate_revoked');
+        if (verdict.outcome === 'unverified') {
+          const detail = { reasonCode: verdict.reason, ...(verdict.detail === undefined ? {} : { detail: verdict.detail }), serial: leaf!.serial };
+          if (!config.ocsp.failOpen) {
+            ctx.logger.info(detail, 'OCSP could not confirm the client certificate; refused (fail closed)');
+            throw refusal(verdict.reason);
+          }
+          ctx.logger.warn(detail, 'OCSP could not confirm the client certificate; admitted (fail open)');
+          ocspAudit = { ocsp: 'unverified', ocspWarning: verdict.reason };
+        } else {
+          ocspAudit = { ocsp: 'good', ocspCached: verdict.cached };
+        }
+      }
 
       return {
         kind: 'authenticated',
@@ -112,10 +175,33 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
           commonName: leaf!.commonNames[0]?.slice(0, 256),
           serial: leaf!.serial,
           issuer: result.chain[1]!.x509.subject.slice(0, 512),
+          ...ocspAudit,
         },
       };
     },
   });
+}
+
+function ocspOptions(settings: z.output<typeof optionsSchema>['ocsp']): OcspOptions {
+  let requestSigner: RequestSigner | undefined;
+  if (settings.requestSigner) {
+    try {
+      requestSigner = { certificate: new X509Certificate(settings.requestSigner.certificate), privateKey: createPrivateKey(settings.requestSigner.privateKey) };
+      assertSigner(requestSigner);
+    } catch (err) {
+      throw new Error(`tls-cert: ocsp.requestSigner: ${(err as Error).message}`);
+    }
+  }
+  if (settings.signRequests === 'always' && !requestSigner) throw new Error('tls-cert: ocsp.signRequests: "always" needs ocsp.requestSigner');
+  return {
+    timeoutMs: settings.timeoutMs,
+    maxResponseBytes: settings.maxResponseBytes,
+    cacheSize: settings.cacheSize,
+    clockSkewMs: settings.clockSkewSeconds * 1000,
+    allowedResponderOrigins: settings.allowedResponderOrigins ? new Set(settings.allowedResponderOrigins.map((o) => new URL(o).origin)) : undefined,
+    requestSigner,
+    signRequests: settings.signRequests,
+  };
 }
 
 function parseAll(certificates: Buffer[]): ParsedCertificate[] {

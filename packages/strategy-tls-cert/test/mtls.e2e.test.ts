@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { loginWithTlsCert, TlsCertLoginError } from '@gatehouse-auth/client';
 import type { Gatehouse } from '@gatehouse-auth/core';
@@ -22,7 +22,7 @@ import Koa from 'koa';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TLS_CERT_LOGIN_PATH } from '../src/index.js';
-import { buildPki, createHarness, HEADER, type Harness, type Pki, type Presented } from './support/pki.js';
+import { buildOcspPki, buildPki, createHarness, createOcspHarness, HEADER, type Harness, type OcspPki, type Pki, type Presented } from './support/pki.js';
 
 /** Lets a 1 MB header reach the app (Node's default limit of 16 KiB would answer 431 itself). */
 const MAX_HEADER_SIZE = 2 * 1024 * 1024;
@@ -81,8 +81,13 @@ const adapters: [string, Start][] = [
 ];
 
 let pki: Pki;
+let ocspPki: OcspPki;
 beforeAll(async () => {
   pki = await buildPki();
+  ocspPki = await buildOcspPki(pki);
+});
+afterAll(async () => {
+  await ocspPki.close();
 });
 
 interface Answer {
@@ -210,5 +215,82 @@ describe.each(adapters)('tls-cert over %s', (_adapter, start) => {
     const huge = await viaProxyHeader('A'.repeat(1024 * 1024));
     expect(huge).toMatchObject({ status: 400, body: { statusCode: 400, error: 'BadRequest' } });
     expect(proxied.lastReason()).toBe('certificate_too_large');
+  });
+
+  it('nginx’s tab-folded $ssl_client_cert never reaches Gatehouse: Node’s HTTP parser answers 400 first', async () => {
+    const folded = pki.goodClient.chainPem.trim().replace(/\n/g, '\r\n\t');
+    const events = proxied.audit.length;
+    const { port } = new URL(httpUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    const payload = JSON.stringify({ identityId: proxied.identityId });
+    socket.end(
+      `POST ${TLS_CERT_LOGIN_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${HEADER}: ${folded}\r\nContent-Length: ${payload.length}\r\n\r\n${payload}`,
+    );
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    await once(socket, 'close');
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(proxied.audit.length).toBe(events); // no login was attempted
+    // The same chain as nginx's $ssl_client_escaped_cert sends it logs in.
+    expect((await viaProxyHeader(encodeURIComponent(pki.goodClient.chainPem))).status).toBe(200);
+  });
+
+  describe('OCSP, through this adapter', () => {
+    let closedDirect: Awaited<ReturnType<typeof createOcspHarness>>;
+    let closedProxied: Awaited<ReturnType<typeof createOcspHarness>>;
+    let tlsUrl: string;
+    let plainUrl: string;
+    const ocspClosers: (() => Promise<void>)[] = [];
+    beforeAll(async () => {
+      closedDirect = await createOcspHarness(pki, ocspPki, { certificateHeader: HEADER, trustedProxies: ['192.0.2.0/24'] });
+      closedProxied = await createOcspHarness(pki, ocspPki, { certificateHeader: HEADER, trustedProxies: ['127.0.0.1/32', '::1/128'] });
+      const tlsServer = await start(closedDirect.gh, { cert: pki.server.certPem, key: pki.server.keyPem });
+      const plainServer = await start(closedProxied.gh);
+      ocspClosers.push(tlsServer.close, plainServer.close);
+      tlsUrl = tlsServer.url;
+      plainUrl = plainServer.url;
+    });
+    afterAll(async () => {
+      await Promise.all(ocspClosers.map((close) => close()));
+      await closedDirect.gh.close();
+      await closedProxied.gh.close();
+    });
+
+    async function login(url: string, identityId: string, presented: Presented, overTls: boolean): Promise<number> {
+      const agent = overTls ? new Agent({ connect: { ca: pki.root.certPem, cert: presented.chainPem, key: presented.keyPem } }) : undefined;
+      try {
+        const res = await request(`${url}${TLS_CERT_LOGIN_PATH}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(overTls ? {} : { [HEADER]: encodeURIComponent(presented.chainPem) }) },
+          body: JSON.stringify({ identityId }),
+          ...(agent ? { dispatcher: agent } : {}),
+        });
+        await res.body.dump();
+        return res.statusCode;
+      } finally {
+        await agent?.close();
+      }
+    }
+
+    it('the OCSP decision table over real mTLS and via a trusted proxy header, failing closed and failing open', async () => {
+      const seen: unknown[] = [];
+      const expected: unknown[] = [];
+      for (const row of ocspPki.decisions) {
+        for (const [way, h, url, overTls] of [
+          ['mtls', closedDirect, tlsUrl, true],
+          ['header', closedProxied, plainUrl, false],
+        ] as const) {
+          const closed = await login(url, h.identityId, row.presented, overTls);
+          const closedEvent = h.audit.at(-1)!;
+          const open = await login(url, h.openIdentityId, row.presented, overTls);
+          const openEvent = h.audit.at(-1)!;
+          seen.push({ row: row.name, way, closed: { status: closed, reason: closedEvent.reasonCode }, open: { status: open, reason: openEvent.reasonCode, warning: openEvent.detail?.ocspWarning } });
+          expected.push({ row: row.name, way, closed: row.closed, open: { status: row.open.status, reason: row.open.reason, warning: row.open.warning } });
+          if (closed === 200) expect(closedEvent.detail).toMatchObject({ certificateSource: overTls ? 'socket' : 'header', ocsp: 'good' });
+        }
+      }
+      expect(seen).toEqual(expected);
+    });
   });
 });

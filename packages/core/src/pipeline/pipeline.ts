@@ -13,6 +13,9 @@ import type { TokenIssuer } from '../tokens/issuer.js';
 import { resolveClientIp, resolveProtocol, throttleKeyOf, type TrustProxy } from './client-address.js';
 import { randomId } from '../runtime/random-id.js';
 import { assertStorableInput, parseWith } from './validation.js';
+import { instrumentHttp } from '../telemetry/instrument.js';
+import { SpanStatusCode, type LoginOutcome, type Telemetry } from '../telemetry/telemetry.js';
+import type { Span } from '@opentelemetry/api';
 
 export interface RateLimitRule {
   /** Requests allowed per window per client address (IPv6: per /64) and route. */
@@ -38,6 +41,8 @@ export interface RegisteredRoute {
   /** Set for login routes: the token is issued on `authenticated`. */
   strategy?: Strategy<unknown, unknown>;
   dialect: Dialect;
+  /** The outbound client as this route's strategy sees it (its calls counted under its id). */
+  http?: OutboundHttp;
 }
 
 interface Deps {
@@ -47,6 +52,7 @@ interface Deps {
   logger: Logger;
   http: OutboundHttp;
   audit?: AuditSink;
+  telemetry: Telemetry;
 }
 
 /** `req-` + 16 random bytes: unguessable, so request ids can't be used to probe logs. */
@@ -88,6 +94,7 @@ export class LoginPipeline {
   #add(route: RegisteredRoute): void {
     const key = `${route.endpoint.method} ${route.endpoint.path}`;
     if (this.routes.has(key)) throw new Error(`Two routes registered for ${key}`);
+    route.http = instrumentHttp(this.deps.http, this.deps.telemetry, route.strategy?.id ?? route.endpoint.id);
     this.routes.set(key, route);
     this.#paths.set(route.endpoint.path, [...(this.#paths.get(route.endpoint.path) ?? []), route.endpoint.method]);
   }
@@ -97,11 +104,19 @@ export class LoginPipeline {
     return this.#paths.has(path);
   }
 
-  /** One request in, one response out. Never throws. */
+  /** One request in, one response out. Never throws. One span per request, login metrics per login route. */
   async handle(req: GatehouseRequest): Promise<GatehouseResponse> {
     const requestId = newRequestId();
-    const clientIp = resolveClientIp(req.socketAddress, req.headers['x-forwarded-for'], this.options.trustProxy);
     const route = this.routes.get(`${req.method.toUpperCase()} ${req.path}`);
+    const endpointId = route?.endpoint.id ?? 'unmatched';
+    return this.deps.telemetry.span(`gatehouse ${endpointId}`, { 'gatehouse.endpoint': endpointId, 'gatehouse.request_id': requestId }, (span) =>
+      this.#handle(req, requestId, route, span),
+    );
+  }
+
+  async #handle(req: GatehouseRequest, requestId: string, route: RegisteredRoute | undefined, span: Span): Promise<GatehouseResponse> {
+    const started = performance.now();
+    const clientIp = resolveClientIp(req.socketAddress, req.headers['x-forwarded-for'], this.options.trustProxy);
     const dialect = route?.dialect ?? dialects[this.options.defaultDialect];
     const logger = childLogger(this.deps.logger, { reqId: requestId });
     const endpointId = route?.endpoint.id ?? 'unmatched';
@@ -125,7 +140,7 @@ export class LoginPipeline {
       if (this.options.limiter) await this.options.limiter(endpointId, ctx);
       assertStorableInput(input);
       const parsed = parseWith(route.endpoint.requestSchema, input);
-      const outcome = await route.endpoint.handle(parsed, ctx);
+      const outcome = await this.deps.telemetry.span('gatehouse.strategy', { 'gatehouse.strategy': route.strategy?.id ?? route.endpoint.id }, () => route.endpoint.handle(parsed, ctx));
       outcomeKind = outcome.kind;
       auditDetail = outcome.audit;
       response = await this.#render(outcome, route, ctx);
@@ -142,6 +157,7 @@ export class LoginPipeline {
     }
 
     response.headers = { ...NO_STORE, ...response.headers, 'x-request-id': requestId };
+    this.#record(span, route, outcomeKind, failure, response.status, started);
     await this.#audit({
       type: auditType(route, outcomeKind, failure),
       at: this.deps.clock.now(),
@@ -154,6 +170,25 @@ export class LoginPipeline {
       detail: auditDetail,
     }, logger);
     return response;
+  }
+
+  /** The span's result and the metrics: login attempts and duration, lockouts, rate-limit refusals. */
+  #record(span: Span, route: RegisteredRoute | undefined, kind: Outcome['kind'] | undefined, failure: AuthError | undefined, status: number, started: number) {
+    const t = this.deps.telemetry;
+    span.setAttribute('http.response.status_code', status);
+    if (failure) {
+      span.setAttribute('gatehouse.reason_code', t.labels.value('reason_code', failure.reasonCode));
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (failure.kind === 'rate_limited') {
+        t.rateLimited.add(1, { 'gatehouse.endpoint': route?.endpoint.id ?? 'unmatched' });
+        if (failure.reasonCode === 'account_locked' && route) t.lockouts.add(1, { 'gatehouse.strategy': route.strategy?.id ?? route.endpoint.id });
+      }
+    }
+    if (!route?.strategy) return;
+    const outcome: LoginOutcome = failure ? 'failure' : kind === 'challenge' ? 'challenge' : kind === 'redirect' ? 'redirect' : 'success';
+    const strategy = route.strategy.id;
+    t.loginAttempts.add(1, { 'gatehouse.strategy': strategy, 'gatehouse.outcome': outcome, 'gatehouse.reason_code': failure ? t.labels.value('reason_code', failure.reasonCode) : 'none' });
+    t.loginDuration.record((performance.now() - started) / 1000, { 'gatehouse.strategy': strategy, 'gatehouse.outcome': outcome });
   }
 
   #input(req: GatehouseRequest, route: RegisteredRoute): unknown {
@@ -206,7 +241,8 @@ export class LoginPipeline {
 
   #context(req: GatehouseRequest, route: RegisteredRoute, requestId: string, clientIp: string, logger: Logger): StrategyContext {
     const methodName = route.strategy?.id ?? route.endpoint.id;
-    const { stores, issuer, clock, http } = this.deps;
+    const { stores, issuer, clock } = this.deps;
+    const http = route.http ?? this.deps.http;
     let cookies: Record<string, string> | undefined;
     const cookieHeader = req.headers.cookie;
     const request: RequestInfo = {

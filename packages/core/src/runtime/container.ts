@@ -15,6 +15,8 @@ import { GatehouseAdmin } from './admin.js';
 import type { AuditSink } from './audit.js';
 import { systemClock, type Clock } from './clock.js';
 import { unconfiguredLogger, type Logger } from './logger.js';
+import { instrumentStores } from '../telemetry/instrument.js';
+import { Telemetry, type TelemetryOptions } from '../telemetry/telemetry.js';
 
 /** Explicit injection tokens: no reliance on emitted decorator metadata (works under esbuild/vitest). */
 export const TOKENS = {
@@ -24,6 +26,7 @@ export const TOKENS = {
   Http: Symbol.for('gatehouse.Http'),
   Audit: Symbol.for('gatehouse.Audit'),
   IssuerOptions: Symbol.for('gatehouse.IssuerOptions'),
+  Telemetry: Symbol.for('gatehouse.Telemetry'),
   Issuer: Symbol.for('gatehouse.Issuer'),
   PipelineOptions: Symbol.for('gatehouse.PipelineOptions'),
   Pipeline: Symbol.for('gatehouse.Pipeline'),
@@ -60,6 +63,11 @@ export interface GatehouseOptions {
   introspectionOpen?: boolean;
   /** Serve the core token routes (renew, revoke, introspect, JWKS). Default true. */
   tokenRoutes?: boolean;
+  /**
+   * OpenTelemetry providers (docs/operations.md). Default: the global ones from `@opentelemetry/api` — no-ops
+   * until an SDK is registered, so nothing is recorded or exported unless the application asks for it.
+   */
+  telemetry?: TelemetryOptions;
 }
 
 export interface Gatehouse {
@@ -75,6 +83,8 @@ export interface Gatehouse {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly container: DependencyContainer;
+  /** The OpenTelemetry instruments (for application-level additions, e.g. the server's key-age gauge). */
+  readonly telemetry: Telemetry;
   openapi(info?: Partial<OpenApiInfo>): Record<string, unknown>;
   close(): Promise<void>;
 }
@@ -85,7 +95,10 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
   const ownsHttp = !(options.http && 'request' in options.http);
   c.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
   c.register(TOKENS.Logger, { useValue: options.logger ?? unconfiguredLogger() });
-  c.register(TOKENS.Stores, { useValue: options.stores ?? createMemoryStores() });
+  const telemetry = new Telemetry(options.telemetry);
+  c.register(TOKENS.Telemetry, { useValue: telemetry });
+  // Every store call in a span, for everything that uses the stores (pipeline, strategies, issuer, admin).
+  c.register(TOKENS.Stores, { useValue: instrumentStores(options.stores ?? createMemoryStores(), telemetry) });
   c.register(TOKENS.Http, {
     useValue:
       options.http && 'request' in options.http
@@ -106,7 +119,8 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
   c.register(TOKENS.Strategies, { useValue: options.strategies ?? [] });
   c.register(TOKENS.Issuer, {
     useFactory: instanceCachingFactory(
-      (d) => new TokenIssuer(d.resolve<Stores>(TOKENS.Stores).tokens, d.resolve<Stores>(TOKENS.Stores).keys, d.resolve(TOKENS.Clock), d.resolve(TOKENS.IssuerOptions)),
+      (d) =>
+        new TokenIssuer(d.resolve<Stores>(TOKENS.Stores).tokens, d.resolve<Stores>(TOKENS.Stores).keys, d.resolve(TOKENS.Clock), d.resolve(TOKENS.IssuerOptions), d.resolve(TOKENS.Telemetry)),
     ),
   });
   c.register(TOKENS.Pipeline, {
@@ -119,6 +133,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
           logger: d.resolve(TOKENS.Logger),
           http: d.resolve(TOKENS.Http),
           audit: d.resolve<{ sink?: AuditSink }>(TOKENS.Audit).sink,
+          telemetry: d.resolve(TOKENS.Telemetry),
         },
         d.resolve(TOKENS.PipelineOptions),
       );
@@ -159,6 +174,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     clock: c.resolve(TOKENS.Clock),
     logger: c.resolve(TOKENS.Logger),
     container: c,
+    telemetry,
     openapi: (info) => buildOpenApi([...pipeline.routes.values()], info),
     async close() {
       if (ownsHttp) await http.close();

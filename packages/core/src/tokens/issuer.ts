@@ -7,6 +7,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
 import type { Subject } from '../contract/strategy.js';
 import { KeyManager } from './keys.js';
+import { Telemetry } from '../telemetry/telemetry.js';
 import { ipAllowed, resolveTokenSettings, type TokenSettings } from './settings.js';
 
 export interface IssuerOptions {
@@ -114,6 +115,7 @@ export class TokenIssuer {
     keyStore: KeyStore,
     private readonly clock: Clock,
     readonly options: IssuerOptions,
+    private readonly telemetry: Telemetry = new Telemetry(),
   ) {
     this.keys = new KeyManager(keyStore, clock, {
       algorithm: options.algorithm,
@@ -154,6 +156,7 @@ export class TokenIssuer {
     };
     await this.tokens.createSession(session);
     const { token, kid } = await this.#sign(input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps);
+    this.telemetry.tokensIssued.add(1, { 'gatehouse.auth_method': this.telemetry.labels.value('auth_method', input.authMethod) });
     return {
       token,
       jti,
@@ -170,6 +173,17 @@ export class TokenIssuer {
 
   /** Verifies signature (allow-listed asymmetric algorithms only), typ, iss, aud, exp/nbf, trusted IPs, and the session. */
   async verify(token: string, options: VerifyOptions = {}): Promise<VerifiedToken> {
+    try {
+      const verified = await this.#verify(token, options);
+      this.telemetry.tokensVerified.add(1, { 'gatehouse.result': 'valid' });
+      return verified;
+    } catch (err) {
+      this.telemetry.tokensVerified.add(1, { 'gatehouse.result': 'refused' });
+      throw err;
+    }
+  }
+
+  async #verify(token: string, options: VerifyOptions): Promise<VerifiedToken> {
     const verified = await this.#verifyJwt(token);
     if (options.clientIp !== undefined) {
       const ips = Array.isArray(verified.claims.trusted_ips) ? (verified.claims.trusted_ips as string[]) : null;
@@ -201,6 +215,7 @@ export class TokenIssuer {
     const claims = publicClaimsOf(current.claims as Record<string, unknown>);
     const subject: Subject = claims ? { ...current.subject, claims } : current.subject;
     const { token: renewed, kid } = await this.#sign(subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps);
+    this.telemetry.tokensIssued.add(1, { 'gatehouse.auth_method': this.telemetry.labels.value('auth_method', current.authMethod) });
     const maxTtl = Math.round((session.maxExpiresAt.getTime() - session.createdAt.getTime()) / 1000);
     return {
       token: renewed,
@@ -224,16 +239,19 @@ export class TokenIssuer {
   /** Revokes the token's session (every renewal of it). */
   async revoke(token: string): Promise<void> {
     const verified = await this.#verifyJwt(token);
-    await this.tokens.revokeSession(verified.jti, this.clock.now());
+    if (await this.tokens.revokeSession(verified.jti, this.clock.now())) this.telemetry.tokensRevoked.add(1);
   }
 
   async revokeById(jti: string): Promise<boolean> {
-    return this.tokens.revokeSession(jti, this.clock.now());
+    const revoked = await this.tokens.revokeSession(jti, this.clock.now());
+    if (revoked) this.telemetry.tokensRevoked.add(1);
+    return revoked;
   }
 
   /** Revokes every token issued to the subject up to now. */
   async revokeSubject(subject: Pick<Subject, 'type' | 'id'>): Promise<void> {
     await this.tokens.revokeSubject(subjectKeyOf(subject), this.clock.now());
+    this.telemetry.tokensRevoked.add(1, { 'gatehouse.scope': 'subject' });
   }
 
   /** RFC 7662 answer. Counts a use, since a resource server introspects to use the token. */

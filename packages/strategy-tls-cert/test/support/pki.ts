@@ -3,7 +3,10 @@
  * chain, in-process header, real mTLS through each adapter, real HTTP header from a trusted proxy).
  */
 import { createGatehouse, ManualClock, type AuditEvent, type Gatehouse } from '@gatehouse-auth/core';
+import { once } from 'node:events';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createCa, type CertificateAuthority, type IssuedCertificate, type LeafOptions } from '@gatehouse-auth/testing/certs';
+import { createOcspResponder, type OcspBehaviour, type OcspResponder } from '@gatehouse-auth/testing/ocsp';
 import { tlsCertStrategy, type RefusalReason, type TlsCertConfigInput, type TlsCertStrategyOptions } from '../../src/index.js';
 
 const DAY = 86_400_000;
@@ -88,6 +91,37 @@ export async function buildPki(now = new Date()): Promise<Pki> {
   const revokedIssuing = await root.issueIntermediate({ commonName: 'Gatehouse Revoked Issuing CA' });
   const underRevoked = await leaf('client-under-revoked', {}, revokedIssuing);
 
+  // Name constraints (RFC 5280 §4.2.1.10), enforced whatever their criticality.
+  const looselyConstrained = await root.issueIntermediate({
+    commonName: 'Gatehouse Non-critical NC CA',
+    nameConstraints: { critical: false, permitted: [{ type: 'dns', value: 'example.com' }] },
+  });
+  // The issue's case: the identity's allow-list is satisfied (by the URI SAN), the constraint is not (evil.test).
+  const escapesLoose = await leaf('client-nc-evil', { subjectAltNames: [{ type: 'dns', value: 'evil.test' }, sans('client-nc-evil')[1]!] }, looselyConstrained);
+  const constrained = await root.issueIntermediate({
+    commonName: 'Gatehouse Critical NC CA',
+    pathLen: 0,
+    nameConstraints: {
+      critical: true,
+      permitted: [
+        { type: 'dns', value: '.prod.svc.cluster.local' },
+        { type: 'uri', value: 'prod' },
+      ],
+      excluded: [{ type: 'dns', value: '.blocked.prod.svc.cluster.local' }],
+    },
+  });
+  const insideConstrained = await leaf('client-nc-inside', {}, constrained);
+  const outsideConstrained = await leaf(
+    'client-nc-outside',
+    { subjectAltNames: [sans('client-nc-outside')[0]!, { type: 'uri', value: 'spiffe://staging/ns/default/sa/client-nc-outside' }] },
+    constrained,
+  );
+  const excludedConstrained = await leaf(
+    'client-nc-excluded',
+    { subjectAltNames: [{ type: 'dns', value: 'client-nc-excluded.blocked.prod.svc.cluster.local' }, sans('client-nc-excluded')[1]!] },
+    constrained,
+  );
+
   const config: TlsCertConfigInput = {
     caCertificates: [root.certPem],
     allowedCommonNames: ['client-*'],
@@ -121,6 +155,10 @@ export async function buildPki(now = new Date()): Promise<Pki> {
     { name: 'leaf revoked by the issuing CA’s CRL', presented: presented(revoked), status: 401, reason: 'certificate_revoked' },
     { name: 'intermediate revoked by the root’s CRL', presented: presented(underRevoked), status: 401, reason: 'intermediate_revoked' },
     { name: 'chain longer than the issuing CA’s pathLen 0', presented: presented(tooDeep), status: 401, reason: 'path_len_exceeded' },
+    { name: 'non-critical name constraint (example.com only), SAN evil.test', presented: presented(escapesLoose), status: 401, reason: 'name_not_permitted' },
+    { name: 'critical name constraint, every name inside', presented: presented(insideConstrained), status: 200 },
+    { name: 'critical name constraint, URI SAN outside the permitted host', presented: presented(outsideConstrained), status: 401, reason: 'name_not_permitted' },
+    { name: 'critical name constraint, DNS SAN in an excluded subtree', presented: presented(excludedConstrained), status: 401, reason: 'name_excluded' },
   ];
   return { now, root, issuing, server, config, decisions, goodClient: ec };
 }
@@ -146,4 +184,105 @@ export async function createHarness(pki: Pki, options: TlsCertStrategyOptions = 
 
 export function pemToDer(chainPem: string): Buffer[] {
   return [...chainPem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s/g, ''), 'base64'));
+}
+
+/** One row of the OCSP table: the verdict for an identity that fails closed, and for one that fails open. */
+export interface OcspDecision {
+  name: string;
+  presented: Presented;
+  closed: { status: number; reason?: RefusalReason };
+  open: { status: number; reason?: RefusalReason; warning?: RefusalReason };
+}
+
+export interface OcspPki {
+  responder: OcspResponder;
+  /** Issues the OCSP rows' leaves; its answers come from `responder`. */
+  issuing: CertificateAuthority;
+  decisions: OcspDecision[];
+  /** Strategy options: a short timeout, and the loopback responder (and a dead port) allowed. */
+  options: TlsCertStrategyOptions;
+  closedConfig: TlsCertConfigInput;
+  openConfig: TlsCertConfigInput;
+  close(): Promise<void>;
+}
+
+/** A loopback origin nothing listens on (bound, then closed): connections are refused. */
+export async function deadOrigin(): Promise<string> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+export async function buildOcspPki(pki: Pki, timeoutMs = 400): Promise<OcspPki> {
+  const issuing = await pki.root.issueIntermediate({ commonName: 'Gatehouse OCSP Issuing CA', organization: 'Gatehouse Tests' });
+  const responder = await createOcspResponder({ issuers: [issuing], clock: { now: () => pki.now } });
+  const dead = await deadOrigin();
+  const leaf = async (cn: string, ocspUrls: string[] = [responder.url]) => issuing.issue({ commonName: cn, subjectAltNames: sans(cn), ocspUrls });
+  const row = async (
+    name: string,
+    cn: string,
+    setup: (serial: string) => void,
+    failure: RefusalReason | undefined,
+    urls?: string[],
+  ): Promise<OcspDecision> => {
+    const cert = await leaf(cn, urls);
+    setup(cert.serial);
+    return failure === undefined
+      ? { name, presented: presented(cert), closed: { status: 200 }, open: { status: 200 } }
+      : failure === 'certificate_revoked'
+        ? { name, presented: presented(cert), closed: { status: 401, reason: failure }, open: { status: 401, reason: failure } }
+        : { name, presented: presented(cert), closed: { status: 401, reason: failure }, open: { status: 200, warning: failure } };
+  };
+  const good = (serial: string) => responder.setStatus(serial, 'good');
+  const behave = (behaviour: OcspBehaviour) => (serial: string) => {
+    good(serial);
+    responder.setBehaviour(serial, behaviour);
+  };
+  const decisions = [
+    await row('OCSP good', 'client-ocsp-good', good, undefined),
+    await row('OCSP revoked', 'client-ocsp-revoked', (s) => responder.revoke(s), 'certificate_revoked'),
+    await row('OCSP unknown', 'client-ocsp-unknown', (s) => responder.setStatus(s, 'unknown'), 'ocsp_unknown'),
+    await row('OCSP stale (nextUpdate passed)', 'client-ocsp-stale', behave('stale'), 'ocsp_stale'),
+    await row('OCSP answer not yet valid', 'client-ocsp-future', behave('not-yet-valid'), 'ocsp_response_not_yet_valid'),
+    await row('OCSP signed by an unrelated key', 'client-ocsp-stranger', behave('wrong-signer'), 'ocsp_responder_unauthorized'),
+    await row('OCSP signed by a CA certificate without OCSPSigning', 'client-ocsp-unauthorized', behave('unauthorized-signer'), 'ocsp_responder_unauthorized'),
+    await row('OCSP signed by another CA’s delegated responder', 'client-ocsp-foreign', behave('foreign-delegate'), 'ocsp_responder_unauthorized'),
+    await row('OCSP signature does not verify', 'client-ocsp-flipped', behave('bad-signature'), 'ocsp_signature_invalid'),
+    await row('OCSP answer about another serial', 'client-ocsp-mismatch', behave('wrong-serial'), 'ocsp_response_mismatch'),
+    await row('OCSP garbage body', 'client-ocsp-garbage', behave('garbage'), 'ocsp_malformed_response'),
+    await row('OCSP tryLater', 'client-ocsp-later', behave('try-later'), 'ocsp_error_response'),
+    await row('OCSP HTTP 500', 'client-ocsp-500', behave('http-500'), 'ocsp_http_error'),
+    await row('OCSP responder slow', 'client-ocsp-slow', behave('slow'), 'ocsp_timeout'),
+    await row('OCSP responder down', 'client-ocsp-down', good, 'ocsp_unavailable', [`${dead}/ocsp`]),
+    await row('no OCSP responder named', 'client-ocsp-none', good, 'ocsp_no_responder', []),
+  ];
+  const base: TlsCertConfigInput = { ...pki.config, ocspEnabled: true };
+  return {
+    responder,
+    issuing,
+    decisions,
+    options: { ocsp: { timeoutMs, allowedResponderOrigins: [new URL(responder.url).origin, dead] } },
+    closedConfig: base,
+    openConfig: { ...base, ocspFailOpen: true },
+    close: () => responder.close(),
+  };
+}
+
+export interface OcspHarness extends Harness {
+  /** Identity whose OCSP fails open. `identityId` fails closed. */
+  openIdentityId: string;
+}
+
+export async function createOcspHarness(pki: Pki, ocspPki: OcspPki, options: TlsCertStrategyOptions = {}): Promise<OcspHarness> {
+  const clock = new ManualClock(pki.now);
+  const audit: AuditEvent[] = [];
+  const gh = createGatehouse({ strategies: [tlsCertStrategy({ ...ocspPki.options, ...options })], clock, audit: (e) => void audit.push(e) });
+  const closed = await gh.admin.createIdentity({ name: 'ocsp-closed', organizationSlug: 'acme' });
+  const open = await gh.admin.createIdentity({ name: 'ocsp-open', organizationSlug: 'acme' });
+  await gh.admin.attachMethod(closed.id, 'tls-cert', ocspPki.closedConfig, { accessTokenTTL: 600, accessTokenMaxTTL: 3600 });
+  await gh.admin.attachMethod(open.id, 'tls-cert', ocspPki.openConfig, { accessTokenTTL: 600, accessTokenMaxTTL: 3600 });
+  return { gh, clock, audit, identityId: closed.id, openIdentityId: open.id, lastReason: () => audit.at(-1)?.reasonCode };
 }

@@ -3,19 +3,34 @@
 // node:crypto signs — the one path that works for RSA, ECDSA and Ed25519 alike.
 import { randomBytes } from 'node:crypto';
 import forge from 'node-forge';
+import {
+  EKU_OID,
+  extKeyUsageAsn1,
+  generalNamesAsn1,
+  nameAsn1,
+  nameConstraintsAsn1,
+  nullAsn1,
+  ocspAccessAsn1,
+  type GeneralName,
+  type NameAttribute,
+  type NameConstraintsSpec,
+} from './general-names.js';
 import { keyIdentifier, signatureAlgorithmAsn1, signedEnvelope, subjectPublicKeyInfoAsn1, type KeyPair } from './keys.js';
 
-export type ExtKeyUsageName = 'clientAuth' | 'serverAuth';
+export type ExtKeyUsageName = keyof typeof EKU_OID;
 export type KeyUsageName = 'digitalSignature' | 'keyEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign';
 
-export interface SubjectAltName {
-  readonly type: 'dns' | 'ip' | 'uri' | 'email';
-  readonly value: string;
-}
+/** A subject alternative name: `dns`, `ip`, `uri`, `email`, and also `directoryName` and `registeredId`. */
+export type SubjectAltName = GeneralName;
 
 export interface SubjectName {
   readonly commonName: string;
   readonly organization?: string;
+  /**
+   * The whole subject DN, attribute by attribute in this order, instead of `CN=<commonName>, O=<organization>`
+   * (`commonName` then only labels the certificate).
+   */
+  readonly distinguishedName?: readonly NameAttribute[];
 }
 
 export interface CertificateSpec {
@@ -34,6 +49,11 @@ export interface CertificateSpec {
   /** Absent or empty: no extKeyUsage extension. */
   readonly extKeyUsage?: readonly ExtKeyUsageName[];
   readonly subjectAltNames?: readonly SubjectAltName[];
+  readonly nameConstraints?: NameConstraintsSpec;
+  /** OCSP responder URLs for the authorityInfoAccess extension. */
+  readonly ocspUrls?: readonly string[];
+  /** Adds id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1), as delegated OCSP responder certificates carry. */
+  readonly ocspNoCheck?: boolean;
 }
 
 /** 16 random bytes as a positive, minimally encoded INTEGER (upper-case hex, as X509Certificate prints it). */
@@ -61,8 +81,6 @@ export function nameAttributes(name: SubjectName): forge.pki.CertificateField[] 
   return attrs;
 }
 
-const SAN_TYPE = { email: 1, dns: 2, uri: 6, ip: 7 } as const;
-
 function extensions(spec: CertificateSpec): object[] {
   const { asn1 } = forge;
   const exts: object[] = [];
@@ -78,16 +96,18 @@ function extensions(spec: CertificateSpec): object[] {
     exts.push({ name: 'keyUsage', critical: true, ...Object.fromEntries(spec.keyUsage.map((u) => [u, true])) });
   }
   if (spec.extKeyUsage && spec.extKeyUsage.length > 0) {
-    exts.push({ name: 'extKeyUsage', ...Object.fromEntries(spec.extKeyUsage.map((u) => [u, true])) });
+    exts.push({ id: '2.5.29.37', value: extKeyUsageAsn1(spec.extKeyUsage.map((u) => EKU_OID[u])) });
   }
   if (spec.subjectAltNames && spec.subjectAltNames.length > 0) {
-    exts.push({
-      name: 'subjectAltName',
-      altNames: spec.subjectAltNames.map((san) =>
-        san.type === 'ip' ? { type: SAN_TYPE.ip, ip: san.value } : { type: SAN_TYPE[san.type], value: san.value },
-      ),
-    });
+    exts.push({ id: '2.5.29.17', value: generalNamesAsn1(spec.subjectAltNames) });
   }
+  if (spec.nameConstraints) {
+    exts.push({ id: '2.5.29.30', critical: spec.nameConstraints.critical ?? true, value: nameConstraintsAsn1(spec.nameConstraints) });
+  }
+  if (spec.ocspUrls && spec.ocspUrls.length > 0) {
+    exts.push({ id: '1.3.6.1.5.5.7.1.1', value: ocspAccessAsn1(spec.ocspUrls) });
+  }
+  if (spec.ocspNoCheck) exts.push({ id: '1.3.6.1.5.5.7.48.1.5', value: nullAsn1() });
   // Key identifiers are computed here from the node:crypto keys (forge would hash its own RSA key).
   const octets = (bytes: Buffer) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
   exts.push({ name: 'subjectKeyIdentifier', value: octets(keyIdentifier(spec.subjectKeys.publicKey)) });
@@ -126,6 +146,7 @@ export function buildCertificate(spec: CertificateSpec): { der: Buffer; subjectN
 
   const tbs = (pki as unknown as ForgeTbs).getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
+  if (spec.subject.distinguishedName) fields[5] = nameAsn1(spec.subject.distinguishedName);
   const subjectName = fields[5]!;
   fields[TBS_SIGNATURE] = signatureAlgorithmAsn1(spec.issuerKeys.keyType);
   fields[TBS_ISSUER] = spec.issuerName ? asn1.fromDer(asn1.toDer(spec.issuerName)) : subjectName;

@@ -58,6 +58,26 @@ describe('certificate contents', () => {
     expect(leaf.x509.checkPrivateKey(leaf.privateKey)).toBe(true);
   });
 
+  it('writes subject DNs in the given order and string types, OCSP URLs, OCSPSigning and ocsp-nocheck', async () => {
+    const ca = await createCa({ commonName: 'Root', ocspUrls: ['http://ocsp.example/root'] });
+    expect(ca.x509.infoAccess).toBe('OCSP - URI:http://ocsp.example/root');
+    const responder = await ca.issue({
+      commonName: 'responder',
+      distinguishedName: [{ type: 'C', value: 'US' }, { type: 'O', value: 'Corp', stringType: 'printable' }, { type: 'CN', value: 'responder' }, { type: 'emailAddress', value: 'ops@corp.example' }],
+      extKeyUsage: ['OCSPSigning'],
+      ocspNoCheck: true,
+      ocspUrls: ['http://a.example/ocsp', 'http://b.example/ocsp'],
+      subjectAltNames: [{ type: 'directoryName', value: [{ type: 'O', value: 'Corp' }] }, { type: 'registeredId', value: '1.2.3.4' }],
+    });
+    expect(responder.x509.subject).toBe('C=US\nO=Corp\nCN=responder\nemailAddress=ops@corp.example');
+    expect(responder.x509.keyUsage).toEqual(['1.3.6.1.5.5.7.3.9']);
+    expect(responder.x509.infoAccess).toBe('OCSP - URI:http://a.example/ocsp\nOCSP - URI:http://b.example/ocsp');
+    expect(responder.x509.subjectAltName).toBe('DirName:O=Corp, Registered ID:1.2.3.4');
+    expect(responder.x509.toLegacyObject().ext_key_usage).toEqual(['1.3.6.1.5.5.7.3.9']);
+    // id-pkix-ocsp-nocheck: OID then an empty NULL as the extension value.
+    expect(responder.certDer.includes(Buffer.from('06092b0601050507300105040205 00'.replace(/ /g, ''), 'hex'))).toBe(true);
+  });
+
   it('leaves the EKU extension out when asked', async () => {
     const ca = await createCa({ commonName: 'Root' });
     const leaf = await ca.issue({ commonName: 'no-eku', extKeyUsage: [] });
@@ -202,6 +222,22 @@ describe('TLS handshakes on loopback with generated certificates', () => {
     });
     await connect(port, { ca: root.certPem, cert: client.chainPem, key: client.keyPem });
     expect(peers).toEqual([{ cn: 'deep-client', authorized: false, error: 'PATH_LENGTH_EXCEEDED' }]);
+  });
+
+  it('OpenSSL enforces the encoded name constraints, critical or not', async () => {
+    for (const critical of [true, false]) {
+      const constrained = await root.issueIntermediate({ commonName: `NC ${critical}`, nameConstraints: { critical, permitted: [{ type: 'dns', value: 'example.com' }] } });
+      const inside = await constrained.issue({ commonName: 'inside', subjectAltNames: [{ type: 'dns', value: 'api.example.com' }] });
+      const outside = await constrained.issue({ commonName: 'outside', subjectAltNames: [{ type: 'dns', value: 'evil.test' }] });
+      const { port, peers } = await serve({ cert: server.chainPem, key: server.keyPem, ca: root.certPem, requestCert: true });
+      await connect(port, { ca: root.certPem, cert: inside.chainPem, key: inside.keyPem });
+      await connect(port, { ca: root.certPem, cert: outside.chainPem, key: outside.keyPem });
+      expect(peers).toEqual([
+        { cn: 'inside', authorized: true },
+        // Node names this OpenSSL code UNSPECIFIED; the two leaves differ only in their SAN.
+        { cn: 'outside', authorized: false, error: expect.any(String) },
+      ]);
+    }
   });
 
   it('OpenSSL accepts the CRL signature and refuses exactly the revoked serial', async () => {

@@ -9,6 +9,7 @@ import {
   type SubjectAltName,
 } from './build-certificate.js';
 import { buildCrl, type RevokedEntry } from './build-crl.js';
+import type { NameAttribute, NameConstraintsSpec } from './general-names.js';
 import { generateKeys, privateKeyPem, toPem, type KeyPair, type KeyType } from './keys.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -16,6 +17,10 @@ const DAY = 24 * 60 * 60 * 1000;
 interface CommonOptions {
   readonly commonName: string;
   readonly organization?: string;
+  /** The whole subject DN in this order, instead of `CN=<commonName>, O=<organization>`. */
+  readonly distinguishedName?: readonly NameAttribute[];
+  /** OCSP responder URLs, written to the authorityInfoAccess extension. */
+  readonly ocspUrls?: readonly string[];
   /** Default `'ec'` (P-256): fast to generate; `'rsa'` is 2048 bits. */
   readonly keyType?: KeyType;
   /** Default: one day ago (wall clock), so the certificate is valid now. */
@@ -34,6 +39,8 @@ export interface CaOptions extends CommonOptions {
   readonly keyUsage?: readonly KeyUsageName[];
   /** Default none (CAs usually carry no EKU); set it to make a CA certificate that looks like a client cert. */
   readonly extKeyUsage?: readonly ExtKeyUsageName[];
+  /** Permitted / excluded subtrees (RFC 5280 §4.2.1.10); critical unless `critical: false`. */
+  readonly nameConstraints?: NameConstraintsSpec;
 }
 
 export interface LeafOptions extends CommonOptions {
@@ -44,6 +51,8 @@ export interface LeafOptions extends CommonOptions {
   readonly keyUsage?: readonly KeyUsageName[];
   /** Default true (critical basicConstraints cA=false); false leaves the extension out. */
   readonly basicConstraints?: boolean;
+  /** Adds id-pkix-ocsp-nocheck, as a delegated OCSP responder's certificate (extKeyUsage `OCSPSigning`) carries. */
+  readonly ocspNoCheck?: boolean;
 }
 
 export interface CrlOptions {
@@ -129,6 +138,8 @@ async function makeCa(options: CaOptions, parent: Parent | undefined): Promise<C
     basicConstraints: { cA: true, ...(options.pathLen !== undefined ? { pathLen: options.pathLen } : {}) },
     keyUsage: options.keyUsage ?? ['keyCertSign', 'cRLSign'],
     extKeyUsage: options.extKeyUsage ?? [],
+    ...(options.nameConstraints ? { nameConstraints: options.nameConstraints } : {}),
+    ...(options.ocspUrls ? { ocspUrls: options.ocspUrls } : {}),
   });
   const self = issued(options, keys, der, parent?.chainAbove ?? '');
   // Intermediates below this CA present this CA (unless it is the self-signed root) and what is above it.
@@ -171,6 +182,8 @@ async function makeLeaf(options: LeafOptions, parent: Parent): Promise<IssuedCer
     keyUsage: options.keyUsage ?? defaultKeyUsage,
     extKeyUsage: options.extKeyUsage ?? ['clientAuth'],
     ...(options.subjectAltNames ? { subjectAltNames: options.subjectAltNames } : {}),
+    ...(options.ocspUrls ? { ocspUrls: options.ocspUrls } : {}),
+    ...(options.ocspNoCheck ? { ocspNoCheck: true } : {}),
   });
   return issued(options, keys, der, parent.chainAbove);
 }

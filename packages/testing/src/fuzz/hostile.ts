@@ -142,25 +142,28 @@ export type JsonPairs = [string, unknown][];
 export function objectFor(schema: JsonSchema, depth = 0, path = '', known: KnownValues = {}): fc.Arbitrary<JsonPairs> {
   const variants = variantsOf(schema).filter((v) => typeof v.properties === 'object' && v.properties !== null);
   if (variants.length === 0) return fc.constant([]);
-  return fc.constantFrom(...variants).chain((variant) => {
-    const props = Object.entries(variant.properties as Record<string, JsonSchema>);
-    const required = new Set((variant.required as string[] | undefined) ?? []);
-    const fields = props.map(([name, child]) =>
-      fc
-        .tuple(fc.double({ min: 0, max: 1, noNaN: true }), valueFor(child, depth, path ? `${path}.${name}` : name, known))
-        .map(([roll, value]) => ((required.has(name) ? roll < 0.9 : roll < 0.5) ? ([name, value] as [string, unknown]) : null)),
-    );
-    const extras = fc.oneof(
-      { weight: 6, arbitrary: fc.constant<JsonPairs>([]) },
-      { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...PROTOTYPE_KEYS), hostileValue()).map((p) => [p] as JsonPairs) },
-      { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 12 }), hostileValue()).map((p) => [p] as JsonPairs) },
-      {
-        weight: 1,
-        arbitrary: props.length ? fc.tuple(fc.constantFrom(...props.map(([n]) => n)), hostileValue()).map((p) => [p] as JsonPairs) : fc.constant<JsonPairs>([]),
-      },
-    );
-    return fc.tuple(fc.tuple(...fields), extras).map(([present, extra]) => [...present.filter((p): p is [string, unknown] => p !== null), ...extra]);
-  });
+  // Built once per variant (not per sample: building string-pattern arbitraries is the costly part).
+  return fc.oneof(...variants.map((variant) => objectVariant(variant, depth, path, known)));
+}
+
+function objectVariant(variant: JsonSchema, depth: number, path: string, known: KnownValues): fc.Arbitrary<JsonPairs> {
+  const props = Object.entries(variant.properties as Record<string, JsonSchema>);
+  const required = new Set((variant.required as string[] | undefined) ?? []);
+  const fields = props.map(([name, child]) =>
+    fc
+      .tuple(fc.double({ min: 0, max: 1, noNaN: true }), valueFor(child, depth, path ? `${path}.${name}` : name, known))
+      .map(([roll, value]) => ((required.has(name) ? roll < 0.9 : roll < 0.5) ? ([name, value] as [string, unknown]) : null)),
+  );
+  const extras = fc.oneof(
+    { weight: 6, arbitrary: fc.constant<JsonPairs>([]) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...PROTOTYPE_KEYS), hostileValue()).map((p) => [p] as JsonPairs) },
+    { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 12 }), hostileValue()).map((p) => [p] as JsonPairs) },
+    {
+      weight: 1,
+      arbitrary: props.length ? fc.tuple(fc.constantFrom(...props.map(([n]) => n)), hostileValue()).map((p) => [p] as JsonPairs) : fc.constant<JsonPairs>([]),
+    },
+  );
+  return fc.tuple(fc.tuple(...fields), extras).map(([present, extra]) => [...present.filter((p): p is [string, unknown] => p !== null), ...extra]);
 }
 
 /** Pairs as a plain object (later keys win, prototype keys become own properties, as JSON.parse does). */

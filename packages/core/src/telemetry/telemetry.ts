@@ -1,0 +1,108 @@
+/**
+ * OpenTelemetry, through `@opentelemetry/api` only: spans for the pipeline stages, the strategy, each
+ * upstream call and each store call; metrics for logins, upstreams, lockouts, rate limits, tokens and the
+ * signing key's age. Without an SDK registered the API's no-op providers make all of it near free; an
+ * application (or `@gatehouse-auth/server`) registers one to export.
+ *
+ * Labels are bounded by construction: strategy and endpoint ids, outcomes and reason codes are ours; hosts
+ * come from configuration. `boundedLabel` guards the two that could grow (reason codes, upstream hosts): past
+ * a fixed number of distinct values a label reads `other`. No secret, token, username or address is ever a
+ * label or a span attribute.
+ */
+import {
+  metrics as metricsApi,
+  trace as traceApi,
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+  type Span,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
+
+export const INSTRUMENTATION_SCOPE = '@gatehouse-auth/core';
+
+export interface TelemetryOptions {
+  /** Default: the global provider (`@opentelemetry/api`'s, a no-op until an SDK registers one). */
+  tracerProvider?: TracerProvider;
+  /** Default: the global provider at `createGatehouse` time. */
+  meterProvider?: MeterProvider;
+}
+
+/** Distinct values per label before the rest read `other`: a label can never grow without bound. */
+const MAX_LABEL_VALUES = 64;
+
+export class BoundedLabels {
+  readonly #seen = new Map<string, Set<string>>();
+
+  value(label: string, raw: string): string {
+    const clean = raw.replace(/[^a-z0-9_.:-]/gi, '_').slice(0, 64);
+    let seen = this.#seen.get(label);
+    if (!seen) this.#seen.set(label, (seen = new Set()));
+    if (seen.has(clean)) return clean;
+    if (seen.size >= MAX_LABEL_VALUES) return 'other';
+    seen.add(clean);
+    return clean;
+  }
+}
+
+export type LoginOutcome = 'success' | 'challenge' | 'redirect' | 'failure';
+
+/** The instruments, created once per Gatehouse from its meter. */
+export class Telemetry {
+  readonly tracer: Tracer;
+  readonly meter: Meter;
+  readonly labels = new BoundedLabels();
+  readonly loginAttempts: Counter;
+  readonly loginDuration: Histogram;
+  readonly upstreamDuration: Histogram;
+  readonly upstreamErrors: Counter;
+  readonly lockouts: Counter;
+  readonly rateLimited: Counter;
+  readonly tokensIssued: Counter;
+  readonly tokensVerified: Counter;
+  readonly tokensRevoked: Counter;
+
+  constructor(options: TelemetryOptions = {}) {
+    this.tracer = (options.tracerProvider ?? traceApi.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE);
+    this.meter = (options.meterProvider ?? metricsApi.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE);
+    const m = this.meter;
+    this.loginAttempts = m.createCounter('gatehouse.login.attempts', { description: 'Login attempts by strategy, outcome and reason code' });
+    this.loginDuration = m.createHistogram('gatehouse.login.duration', { description: 'Login duration by strategy and outcome', unit: 's' });
+    this.upstreamDuration = m.createHistogram('gatehouse.upstream.duration', { description: 'Outbound call duration (STS, OCI, IdP…) by strategy and host', unit: 's' });
+    this.upstreamErrors = m.createCounter('gatehouse.upstream.errors', { description: 'Outbound calls that failed (network, timeout, size cap, 5xx) by strategy, host and error type' });
+    this.lockouts = m.createCounter('gatehouse.lockouts', { description: 'Logins refused by a lockout (password or MFA) by strategy' });
+    this.rateLimited = m.createCounter('gatehouse.rate_limited', { description: 'Requests refused by a rate limit by endpoint' });
+    this.tokensIssued = m.createCounter('gatehouse.tokens.issued', { description: 'Access tokens issued (logins and renewals) by auth method' });
+    this.tokensVerified = m.createCounter('gatehouse.tokens.verified', { description: 'Access token verifications by result' });
+    this.tokensRevoked = m.createCounter('gatehouse.tokens.revoked', { description: 'Access tokens (sessions) revoked' });
+  }
+
+  /** Runs `fn` in a new active span, ending it with the outcome; errors are recorded by type only (never their message). */
+  async span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+    return this.tracer.startActiveSpan(name, { kind, attributes }, async (span) => {
+      try {
+        return await fn(span);
+      } catch (err) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.setAttribute('error.type', errorType(err));
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
+
+/** `error.type`: the reason code of an AuthError, else the error's class name. Never the message. */
+export function errorType(err: unknown): string {
+  const reasonCode = (err as { reasonCode?: unknown } | null)?.reasonCode;
+  if (typeof reasonCode === 'string') return reasonCode.slice(0, 64);
+  return err instanceof Error ? err.name.slice(0, 64) : typeof err;
+}
+
+export { SpanKind, SpanStatusCode };
