@@ -4,6 +4,11 @@
 #   eval "$(bash scripts/pg-test.sh start)"   # prints `export DATABASE_URL=...` (only that, on stdout)
 #   bash scripts/pg-test.sh stop              # stops it and removes its files
 #
+# A test that takes its own server down uses a separate one: PG_TEST_STATE=<dir> names its state folder, and
+#   bash scripts/pg-test.sh halt              # stops the server, keeping its data and port
+#   bash scripts/pg-test.sh resume            # starts it again on the same port
+#   bash scripts/pg-test.sh pid               # prints the postmaster's pid (e.g. to SIGSTOP the server)
+#
 # start installs the server binaries when none are present (Debian/Ubuntu, as root), creates an
 # unprivileged OS user when run as root (PostgreSQL refuses to run as root), initdb's a cluster under
 # .pg-test/ in the repo (gitignored), starts it on 127.0.0.1 on a free port with a random password,
@@ -12,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-STATE="$ROOT/.pg-test"
+STATE="${PG_TEST_STATE:-$ROOT/.pg-test}"
 DB_NAME="gatehouse_test"
 DB_USER="gatehouse"
 OS_USER_DEFAULT="gatehouse-pg"
@@ -141,7 +146,7 @@ start() {
     log "starting on 127.0.0.1:$port"
     # No unix socket (none of the tests use one, and the default socket dir may not be writable).
     if as_server_user "$bindir/pg_ctl" start -D "$datadir" -w -t 60 -l "$datadir/server.log" \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      -o "$(server_options "$port")" \
       >&2; then
       break
     fi
@@ -150,6 +155,7 @@ start() {
     [ "$attempt" = 5 ] && { stop_quietly; die "could not start PostgreSQL"; }
   done
 
+  printf '%s\n' "$port" >"$STATE/port"
   local base="postgres://$DB_USER:$password@127.0.0.1:$port"
   # Wait until it takes connections over TCP, then create the test database.
   node -e '
@@ -192,6 +198,34 @@ stop_quietly() {
   rm -rf "$STATE"
 }
 
+server_options() {
+  printf '%s' "-c listen_addresses=127.0.0.1 -p $1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+}
+
+halt() {
+  local bindir
+  [ -f "$STATE/port" ] || die "no server in $STATE"
+  bindir="$(find_bindir)" || die "no PostgreSQL binaries"
+  ensure_os_user
+  as_server_user "$bindir/pg_ctl" stop -D "$(data_dir)" -m fast -w -t 60 >&2
+}
+
+resume() {
+  local bindir datadir
+  [ -f "$STATE/port" ] || die "no server in $STATE"
+  bindir="$(find_bindir)" || die "no PostgreSQL binaries"
+  ensure_os_user
+  datadir="$(data_dir)"
+  as_server_user "$bindir/pg_ctl" start -D "$datadir" -w -t 60 -l "$datadir/server.log" -o "$(server_options "$(cat "$STATE/port")")" >&2
+}
+
+pid() {
+  local datadir
+  datadir="$(data_dir)"
+  [ -f "$datadir/postmaster.pid" ] || die "not running"
+  head -n 1 "$datadir/postmaster.pid"
+}
+
 stop() {
   if [ ! -d "$STATE" ]; then
     log "not running"
@@ -204,8 +238,11 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  halt) halt ;;
+  resume) resume ;;
+  pid) pid ;;
   *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|stop|halt|resume|pid" >&2
     exit 2
     ;;
 esac

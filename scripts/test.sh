@@ -46,8 +46,9 @@ if [ "$status" -eq 0 ]; then
     echo "── every package's test suite on Node $version ──"
     set +e
     # --only: the build and typecheck above stand; --force: the cache must not replay this machine's Node run.
-    # The fuzz suite ran its 10,000 cases per route above; here a tenth of them, with another seed.
-    FUZZ_RUNS=1000 FUZZ_SEED="$major" PATH="$bin:$PATH" npx turbo run test --filter='./packages/*' --only --force --concurrency=2 --output-logs=new-only 2>&1 | tee "$log"
+    # The fuzz suite ran its 10,000 cases per route above; here a tenth of them, with another seed. Likewise the
+    # cluster test's 20 cold starts of three `gatehouse serve` processes: 3 here.
+    FUZZ_RUNS=1000 FUZZ_SEED="$major" GATEHOUSE_CLUSTER_COLD_STARTS=3 PATH="$bin:$PATH" npx turbo run test --filter='./packages/*' --only --force --concurrency=2 --output-logs=new-only 2>&1 | tee "$log"
     run_status=${PIPESTATUS[0]}
     set -e
     line="$(summarise "node $version:" "$log")"

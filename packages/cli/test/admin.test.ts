@@ -72,16 +72,23 @@ describe.runIf(BUILT)('admin commands on PGlite', { timeout: 180_000 }, () => {
     expect(again).toMatchObject({ code: 2, stderr: 'error: dora already has MFA on; pass --force to replace the secret\n' });
   });
 
-  it('keys rotate / list: the old key is retired and still verifies', async () => {
-    const first = (await gh(['keys', 'rotate'])).stdout.trim();
+  it('keys rotate / list: the first key signs at once; a rotated-in key is published first and signs later', async () => {
+    const firstRun = await gh(['keys', 'rotate']);
+    const first = firstRun.stdout.trim();
     const second = (await gh(['keys', 'rotate'])).stdout.trim();
     expect(first).not.toBe(second);
-    const keys = JSON.parse((await gh(['keys', 'list', '--json'])).stdout) as { kid: string; state: string; verifiesUntil: string | null }[];
+    expect(firstRun.stderr).toMatch(new RegExp(`^key ${first} is published now and signs from \\S+ on every instance\\n$`));
+    const keys = JSON.parse((await gh(['keys', 'list', '--json'])).stdout) as { kid: string; state: string; createdAt: string; signsFrom: string; retiredAt: string | null; verifiesUntil: string | null }[];
     expect(keys.map((k) => [k.kid, k.state])).toEqual([
-      [second, 'signing'],
-      [first, 'retired'],
+      [second, 'next'],
+      [first, 'signing'],
     ]);
-    expect(keys[1]!.verifiesUntil).not.toBeNull();
+    // The default propagation window: 600 s; the first key stops signing exactly when the second starts.
+    expect(Date.parse(keys[0]!.signsFrom) - Date.parse(keys[0]!.createdAt)).toBe(600_000);
+    expect(keys[1]!.retiredAt).toBe(keys[0]!.signsFrom);
+    expect(Date.parse(keys[1]!.verifiesUntil!) - Date.parse(keys[1]!.retiredAt!)).toBe(30 * 24 * 3600 * 1000);
+    const table = (await gh(['keys', 'list'])).stdout;
+    expect(table.split('\n')[0]).toMatch(/^KID\s+ALG\s+STATE\s+CREATED\s+SIGNS FROM\s+SIGNS UNTIL\s+VERIFIES UNTIL/);
   });
 
   it('while a server runs the data folder is locked; its tokens verify; a password reset revokes them', async () => {

@@ -8,6 +8,8 @@ let server: Server;
 let gh: Gatehouse;
 let jwksUrl: string;
 let fetches = 0;
+/** Whose JWKS the test server publishes (one test swaps in a Gatehouse with a manual clock). */
+let jwksSource: () => Gatehouse = () => gh;
 const subject = { type: 'identity' as const, id: 'machine-1' };
 
 beforeAll(async () => {
@@ -15,7 +17,7 @@ beforeAll(async () => {
   server = createServer(async (_req, res) => {
     fetches++;
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(await gh.issuer.jwks()));
+    res.end(JSON.stringify(await jwksSource().issuer.jwks()));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
@@ -39,12 +41,23 @@ describe('createRemoteVerifier', () => {
     await expect(verifier.verify(forged)).rejects.toMatchObject({ reasonCode: 'token_invalid' });
   });
 
-  it('picks up a rotated key once the cooldown allows a refetch', async () => {
-    const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', cooldownMs: 0 });
-    await verifier.verify((await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' })).token);
-    await gh.issuer.rotateKeys();
-    const rotated = await gh.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
-    await expect(verifier.verify(rotated.token)).resolves.toBeTruthy();
+  it('picks up a rotated key once it signs and the cooldown allows a refetch', async () => {
+    // Started a propagation window ago, so the rotated key's first tokens carry today's iat/nbf.
+    const clock = new ManualClock(Date.now() - 600_000);
+    const rotating = createGatehouse({ clock, issuer: { issuer: 'https://auth.test', audience: 'api' } });
+    jwksSource = () => rotating;
+    try {
+      const verifier = createRemoteVerifier({ jwksUrl, issuer: 'https://auth.test', audience: 'api', cooldownMs: 0 });
+      await verifier.verify((await rotating.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' })).token);
+      const next = await rotating.issuer.rotateKeys();
+      clock.advanceSeconds(600);
+      const rotated = await rotating.issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
+      expect(rotated.kid).toBe(next);
+      await expect(verifier.verify(rotated.token)).resolves.toBeTruthy();
+    } finally {
+      jwksSource = () => gh;
+      await rotating.close();
+    }
   });
 
   it('a burst of forged kids costs at most one JWKS refetch inside the cooldown', async () => {

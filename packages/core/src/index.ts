@@ -1,4 +1,4 @@
-export { AuthError, StoreUnavailableError, authErrors, ERROR_KINDS } from './errors/auth-error.js';
+export { AuthError, StoreUnavailableError, authErrors, ERROR_KINDS, isInfrastructureFailure } from './errors/auth-error.js';
 export type { ErrorKind, AuthErrorOptions, ValidationIssue } from './errors/auth-error.js';
 export { STATUS_BY_KIND } from './errors/http-status.js';
 
@@ -26,7 +26,8 @@ export { validationError, parseWith } from './pipeline/validation.js';
 
 export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, subjectKeyOf } from './tokens/issuer.js';
 export type { IssuerOptions, IssuedToken, VerifiedToken, VerifyOptions, StatefulCheck, IntrospectionResponse } from './tokens/issuer.js';
-export { KeyManager } from './tokens/keys.js';
+export { KeyManager, jwksMaxAgeSeconds, checkKeyTimings, JWKS_MAX_AGE_CAP_SECONDS } from './tokens/keys.js';
+export type { KeyManagerOptions } from './tokens/keys.js';
 export { tokenSettingsSchema, DEFAULT_TOKEN_SETTINGS, cidrSchema, ipAllowed, parseCidr, parseAddress } from './tokens/settings.js';
 export type { TokenSettings, TokenSettingsInput } from './tokens/settings.js';
 export { coreEndpoints, TOKEN_ROUTES, tokenResponseSchema } from './tokens/endpoints.js';

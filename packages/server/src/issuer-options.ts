@@ -8,6 +8,8 @@ export function issuerOptionsFrom(config: GatehouseConfig): Partial<IssuerOption
     audience: config.tokens.audience,
     algorithm: config.tokens.algorithm,
     overlapSeconds: config.tokens.overlapSeconds,
+    keyRefreshSeconds: config.tokens.keyRefreshSeconds,
+    keyPropagationSeconds: config.tokens.keyPropagationSeconds,
     ...(config.tokens.rotateAfterSeconds ? { rotateAfterSeconds: config.tokens.rotateAfterSeconds } : {}),
   };
 }

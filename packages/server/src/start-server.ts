@@ -22,7 +22,7 @@ import { resolveEncryptionKey } from './data-dir/encryption-key.js';
 import { issuerOptionsFrom } from './issuer-options.js';
 import { listenHttp, listenHttps, type Listener } from './http/listeners.js';
 import { auditToLog, createLogger, type ServerLogger } from './logger.js';
-import { buildStrategies, type AnyStrategy } from './strategies.js';
+import { buildStrategies, testUpstreamWarnings, type AnyStrategy } from './strategies.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -128,6 +128,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     }
 
     const strategies = buildStrategies(config, demo?.upstreams ?? null, env);
+    for (const line of testUpstreamWarnings(config)) logger.warn({ testUpstream: true }, `TEST UPSTREAM: ${line}; never in a real deployment`);
     const gatehouse = createGatehouse({
       strategies,
       stores: opened.stores,

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createMemoryStores, createGatehouse } from '@gatehouse-auth/core';
+import { createMemoryStores, createGatehouse, StoreUnavailableError } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/load.js';
 import { loadDemoModule } from '../src/demo/load-demo.js';
@@ -82,6 +82,40 @@ describe('production mode', () => {
   });
 });
 
+
+describe('log lines', () => {
+  it('every line names reqId once: request lines, a failed login\'s error line and its audit line', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-logs-'));
+    const { config } = resolveConfig({ store: { driver: 'memory' }, server: { port: 0 } }, dataDir);
+    let logs = '';
+    const server = await startServer(
+      { config, path: join(dataDir, 'c.json'), dataDir },
+      { env: {}, logDestination: new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) }), out: sink() },
+    );
+    let requestId: string;
+    try {
+      // A store that stops answering mid-login: an error line (503) from the pipeline's request logger.
+      server.gatehouse.stores.users.getByUsername = async () => {
+        throw new StoreUnavailableError(new Error('connection refused'));
+      };
+      const res = await fetch(`${server.urls.http}/api/v1/users/auth/_login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ann', password: 'whatever-password' }),
+      });
+      expect(res.status).toBe(503);
+      requestId = res.headers.get('x-request-id')!;
+      await fetch(`${server.urls.http}/healthz`);
+    } finally {
+      await server.close();
+    }
+    const lines = logs.trim().split('\n');
+    const mine = lines.filter((l) => l.includes(requestId));
+    expect(mine.map((l) => (JSON.parse(l) as { msg: string }).msg).sort()).toEqual(['login.failed', 'login.failed', 'request', 'request failed']);
+    for (const line of lines) expect((line.match(/"reqId":/g) ?? []).length, line).toBeLessThanOrEqual(1);
+    expect(lines.filter((l) => (JSON.parse(l) as { msg: string }).msg === 'request').every((l) => /"reqId":/.test(l))).toBe(true);
+  });
+});
 
 describe('demo mode without the demo package', () => {
   it('says which package to install, and never starts a listener', async () => {

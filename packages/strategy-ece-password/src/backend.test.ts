@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { scrubError, type AuthenticationBackend, type AuthenticationContext } from './backend.js';
 import { errorOf, harness } from './test-support/harness.js';
@@ -106,11 +107,74 @@ describe('a failing backend', () => {
     expect(h.audit.at(-1)).toMatchObject({ reasonCode: 'backend_bad_result' });
   });
 
-  it('counts a failed backend call towards lockout (its outcome is unknown)', async () => {
-    const backend: AuthenticationBackend = { name: 'down', authenticate: async () => Promise.reject(new Error('ECONNREFUSED')) };
+  it('does not count a failed backend call towards lockout: an outage locks nobody out', async () => {
+    let up = false;
+    const backend: AuthenticationBackend = {
+      name: 'flaky',
+      authenticate: async (username, password) => {
+        if (!up) throw new Error('ECONNREFUSED');
+        return password === PASSWORD ? { userId: username } : null;
+      },
+    };
     const h = await harness({ strategy: { backend } });
-    for (let i = 0; i < 5; i++) expect((await h.login(creds)).status).toBe(502);
+    for (let i = 0; i < 12; i++) expect502(await h.login(creds));
+    expect((await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now()))?.count ?? 0).toBe(0);
+    up = true;
+    expect((await h.login(creds)).status).toBe(200);
+    // Answered refusals still count as before.
+    for (let i = 0; i < 5; i++) expect((await h.login({ ...creds, password: 'wrong' })).status).toBe(401);
     expect((await h.login(creds)).status).toBe(429);
+  });
+});
+
+describe('a store failure (Gatehouse\'s own outage)', () => {
+  it('in the default backend is the dialect\'s 503 root.service_unavailable, not 502, and counts no attempt', async () => {
+    const h = await harness({ users: [{ username: 'carol', password: PASSWORD }] });
+    const getByUsername = h.stores.users.getByUsername.bind(h.stores.users);
+    h.stores.users.getByUsername = async () => {
+      throw new StoreUnavailableError(new Error('connection refused'));
+    };
+    for (let i = 0; i < 8; i++) {
+      const res = await h.login(creds);
+      expect(res.status).toBe(503);
+      expect(res.headers['x-cloud-error-codes']).toBe('root.service_unavailable');
+      expect(res.body).toEqual({ errors: [{ code: 'root.service_unavailable', message: 'The service is temporarily unavailable' }] });
+    }
+    expect(h.audit.at(-1)).toMatchObject({ type: 'login.failed', reasonCode: 'store_unavailable', status: 503 });
+    expect((await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now()))?.count ?? 0).toBe(0);
+    h.stores.users.getByUsername = getByUsername;
+    expect((await h.login(creds)).status).toBe(200);
+  });
+
+  it('from a custom backend that reads ctx.stores is a 503 as well', async () => {
+    const backend: AuthenticationBackend = {
+      name: 'store-reader',
+      authenticate: async () => Promise.reject(new StoreUnavailableError(new Error('timeout'))),
+    };
+    const h = await harness({ strategy: { backend } });
+    const res = await h.login(creds);
+    expect(res.status).toBe(503);
+    expect(errorOf(res).code).toBe('root.service_unavailable');
+  });
+
+  it('when only recording lastLoginAt fails, the accepted login still succeeds (bookkeeping never fails a login)', async () => {
+    const h = await harness({ users: [{ username: 'carol', password: PASSWORD }] });
+    h.stores.users.update = async () => {
+      throw new StoreUnavailableError(new Error('statement timeout'));
+    };
+    const res = await h.login(creds);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ token: expect.any(String) });
+    expect(h.logs.some((l) => l.level === 'warn' && l.msg === 'password accepted; recording the login on the user failed')).toBe(true);
+    expect((await h.stores.limiter.peek('lockout:ece-password:carol@127.0.0.1', h.clock.now()))?.count ?? 0).toBe(0);
+  });
+
+  it('when the limiter cannot clear the counter after a success, the login still succeeds', async () => {
+    const h = await harness({ users: [{ username: 'carol', password: PASSWORD }] });
+    h.stores.limiter.reset = async () => {
+      throw new StoreUnavailableError(new Error('connection reset'));
+    };
+    expect((await h.login(creds)).status).toBe(200);
   });
 });
 

@@ -26,7 +26,8 @@ export interface AuthenticationBackend {
   /**
    * Checks the credentials. `username` is already normalised (NFKC, trimmed, lower case).
    * Return null for bad credentials, unknown users and disabled accounts alike (one 401 for all);
-   * throw only when the backend itself failed (→ 502 `authc.authentication_cluster_error`).
+   * throw only when the backend itself failed (→ 502 `authc.authentication_cluster_error`). A
+   * `StoreUnavailableError` from `ctx.stores` is Gatehouse's own outage and stays a 503 (`root.service_unavailable`).
    */
   authenticate(username: string, password: string, ctx: AuthenticationContext): Promise<AuthenticatedUser | null>;
 }
@@ -39,8 +40,9 @@ class BackendTimeout extends Error {
 }
 
 /**
- * Calls the backend with a timeout and maps its failures to 502. The backend's error is kept as the cause
- * for the log, with the password scrubbed from its message and stack.
+ * Calls the backend with a timeout and maps its failures to 502, except Gatehouse's own store outage
+ * (an `unavailable` AuthError, e.g. `StoreUnavailableError`), which stays the dialect's 503 like on every other
+ * route. The backend's error is kept as the cause for the log, with the password scrubbed from its message and stack.
  */
 export async function callBackend(
   backend: AuthenticationBackend,
@@ -75,6 +77,7 @@ export async function callBackend(
   try {
     result = await Promise.race([Promise.resolve().then(() => backend.authenticate(username, password, backendCtx)), timeout]);
   } catch (err) {
+    if (err instanceof AuthError && err.kind === 'unavailable') throw err;
     const timedOut = err instanceof BackendTimeout;
     throw new AuthError({
       kind: 'upstream_failed',

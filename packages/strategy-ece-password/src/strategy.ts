@@ -46,10 +46,9 @@ export function ecePasswordStrategy(options: EcePasswordOptions = {}): Strategy<
       const username = normaliseUsername(input.username);
       const lockout = new PasswordLockout(ctx.stores.limiter, { namespace: o.id, policy: o.lockout });
       const address = ctx.request.clientIp;
-      // Counted before the check, atomically, so concurrent guesses cannot exceed the limit; whatever the
-      // backend says afterwards (even an error whose outcome is unknown) the attempt was made.
-      await lockout.attempt(username, address, ctx.clock.now());
-      const user = await callBackend(backend, username, input.password, ctx, o.backendTimeoutMs);
+      // Counted before the check, atomically, so concurrent guesses cannot exceed the limit. An answer counts;
+      // a store or directory that did not answer gives the slot back (an outage never locks anyone out).
+      const user = await lockout.guard(username, address, ctx.clock.now(), () => callBackend(backend, username, input.password, ctx, o.backendTimeoutMs));
       if (!user) {
         await lockout.failed(username, address, ctx.clock.now());
         throw new AuthError({
@@ -59,7 +58,7 @@ export function ecePasswordStrategy(options: EcePasswordOptions = {}): Strategy<
           message: 'The supplied authentication is invalid',
         });
       }
-      await lockout.succeeded(username, address);
+      await lockout.settle(username, address);
       const loginState = input.login_state;
       return {
         kind: 'authenticated',

@@ -28,10 +28,16 @@ export function userStoreBackend(options: UserStoreBackendOptions = {}): UserSto
       const user = await ctx.stores.users.getByUsername(username);
       const result = await verifier.verify(user?.passwordHash ?? null, password);
       if (!result.ok || !user || user.disabled) return null;
-      await ctx.stores.users.update(user.id, {
-        lastLoginAt: ctx.clock.now(),
-        ...(result.rehash ? { passwordHash: result.rehash } : {}),
-      });
+      // Bookkeeping after the password was accepted: a store that fails here does not fail the login (the token
+      // is issued through the store anyway, so a real outage still ends in a 503 there).
+      try {
+        await ctx.stores.users.update(user.id, {
+          lastLoginAt: ctx.clock.now(),
+          ...(result.rehash ? { passwordHash: result.rehash } : {}),
+        });
+      } catch (err) {
+        ctx.logger.warn({ userId: user.id, err: { type: err instanceof Error ? err.name : typeof err } }, 'password accepted; recording the login on the user failed');
+      }
       return { userId: user.id, claims: { username: user.username }, audit: { username: user.username, rehashed: result.rehash !== null } };
     },
   };

@@ -56,6 +56,7 @@ describe('the tarballs', () => {
     }
   });
 
+  // One attw process per package: minutes, not seconds, on a busy 2-core machine.
   it('arethetypeswrong finds nothing for Node 16+ resolution (ESM, require(esm) from CommonJS: docs/decisions/0006)', { timeout: 300_000 }, async () => {
     for (const p of packages) {
       const r = await run(process.execPath, [ATTW, tarballs.get(p.name)!, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'], { cwd: work });
@@ -93,6 +94,7 @@ describe('apps outside the workspace, installed from the tarballs', () => {
     expectLogin(await node('cjs-app.cjs'), 'cjs-user');
   });
 
+  // A full tsc run without skipLibCheck: tens of seconds on a busy machine.
   it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', { timeout: 180_000 }, async () => {
     writeFileSync(
       join(app, 'tsconfig.json'),

@@ -8,11 +8,16 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
 
   keys
     .command('rotate')
-    .description('Make a new signing key; the old one still verifies for tokens.overlapSeconds. Prints the new key id')
+    .description(
+      'Add a new signing key: published at once, signing after tokens.keyPropagationSeconds on every instance; the old one then verifies for tokens.overlapSeconds. Prints the new key id',
+    )
     .option('--config <file>', 'config file')
     .action(async (opts: { config?: string }) => {
       await withAdmin(io, opts.config, async ({ gatehouse }) => {
-        io.stdout.write((await gatehouse.admin.rotateSigningKey()) + '\n');
+        const kid = await gatehouse.admin.rotateSigningKey();
+        const added = (await gatehouse.stores.keys.list()).find((k) => k.kid === kid);
+        io.stdout.write(kid + '\n');
+        if (added) io.stderr.write(`key ${kid} is published now and signs from ${added.notBefore.toISOString()} on every instance\n`);
       });
     });
 
@@ -23,18 +28,27 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (opts: { config?: string; json?: boolean }) => {
       await withAdmin(io, opts.config, async ({ gatehouse }) => {
+        const now = gatehouse.clock.now().getTime();
+        // `next`: published, signing from signsFrom; `signing`: the key tokens get now; `retired`: verifies only.
+        const stateOf = (k: { notBefore: Date; retiredAt: Date | null; createdAt: Date }) =>
+          k.retiredAt !== null && k.retiredAt.getTime() <= now ? 'retired' : k.notBefore.getTime() > now && k.notBefore.getTime() !== k.createdAt.getTime() ? 'next' : 'signing';
         const list = (await gatehouse.stores.keys.list())
-          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.notBefore.getTime() - a.notBefore.getTime())
           .map((k) => ({
             kid: k.kid,
             alg: k.alg,
-            state: k.retiredAt ? 'retired' : 'signing',
+            state: stateOf(k),
             createdAt: k.createdAt.toISOString(),
+            signsFrom: k.notBefore.toISOString(),
             retiredAt: k.retiredAt?.toISOString() ?? null,
             verifiesUntil: k.notAfter?.toISOString() ?? null,
           }));
         if (opts.json) return printJson(io, list);
-        printTable(io, ['KID', 'ALG', 'STATE', 'CREATED', 'VERIFIES UNTIL'], list.map((k) => [k.kid, k.alg, k.state, k.createdAt, k.verifiesUntil ?? '-']));
+        printTable(
+          io,
+          ['KID', 'ALG', 'STATE', 'CREATED', 'SIGNS FROM', 'SIGNS UNTIL', 'VERIFIES UNTIL'],
+          list.map((k) => [k.kid, k.alg, k.state, k.createdAt, k.signsFrom, k.retiredAt ?? '-', k.verifiesUntil ?? '-']),
+        );
       });
     });
 

@@ -105,6 +105,14 @@ export const authErrors = {
     new AuthError({ kind: 'rate_limited', reasonCode, retryAfter }),
 };
 
+/**
+ * True for failures that are not the caller's doing: the store or an upstream service did not answer
+ * (`unavailable`, `upstream_failed`). Such an outcome is never counted as a failed attempt.
+ */
+export function isInfrastructureFailure(err: unknown): err is AuthError {
+  return err instanceof AuthError && (err.kind === 'unavailable' || err.kind === 'upstream_failed');
+}
+
 /** Thrown by store implementations when the database cannot be reached; renders as 503. */
 export class StoreUnavailableError extends AuthError {
   constructor(cause?: unknown) {

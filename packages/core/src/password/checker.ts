@@ -75,13 +75,13 @@ export class PasswordChecker {
   }
 
   /**
-   * Counts the attempt (see `PasswordLockout`), throws rate_limited when locked out, otherwise verifies; a
-   * success clears this address's counter for the account, a failure counts towards the ceilings.
+   * Counts the attempt (see `PasswordLockout.guard`), throws rate_limited when locked out, otherwise verifies;
+   * a success clears this address's counter for the account (bookkeeping: a store failure there does not fail
+   * it), a failure counts towards the ceilings.
    */
   async check(input: PasswordCheckInput): Promise<PasswordCheckResult> {
-    await this.#lockout.attempt(input.username, input.clientIp, input.now);
-    const result = await this.#verifier.verify(input.passwordHash, input.password);
-    if (result.ok) await this.#lockout.succeeded(input.username, input.clientIp);
+    const result = await this.#lockout.guard(input.username, input.clientIp, input.now, () => this.#verifier.verify(input.passwordHash, input.password));
+    if (result.ok) await this.#lockout.settle(input.username, input.clientIp);
     else await this.#lockout.failed(input.username, input.clientIp, input.now);
     return result;
   }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../errors/auth-error.js';
+import { AuthError, StoreUnavailableError } from '../errors/auth-error.js';
 import { ManualClock } from '../runtime/clock.js';
 import { MemoryLimiterStore, createMemoryStores } from '../stores/memory.js';
 import {
   DEFAULT_ARGON2,
   LoginLockout,
+  PasswordLockout,
   PasswordChecker,
   PasswordVerifier,
   createPasswordUser,
@@ -344,5 +345,59 @@ describe('LoginLockout', () => {
     await lockout.clear('ann');
     await lockout.assertNotLocked('ann', NOW);
     expect(lockout.key('ann')).toBe('lockout:x:ann');
+  });
+
+  it('guard: an answered check stays counted; a store or upstream that did not answer gives the slot back', async () => {
+    const limiter = new MemoryLimiterStore();
+    const lockout = new LoginLockout(limiter, { namespace: 'x', policy: { maxFailures: 2, windowMs: 60_000 } });
+    const count = async () => (await limiter.peek(lockout.key('bea'), NOW))?.count ?? 0;
+    await expect(lockout.guard('bea', NOW, async () => false)).resolves.toBe(false);
+    expect(await count()).toBe(1);
+    const wrong = new AuthError({ kind: 'unauthenticated', reasonCode: 'wrong' });
+    await expect(lockout.guard('bea', NOW, () => Promise.reject(wrong))).rejects.toBe(wrong);
+    expect(await count()).toBe(2);
+    // The window is full: the next attempt is refused before any check, right password or not.
+    let checked = false;
+    expect((await rejection(lockout.guard('bea', NOW, async () => (checked = true)))).reasonCode).toBe('account_locked');
+    expect(checked).toBe(false);
+    await lockout.clear('bea');
+    for (const failure of [new StoreUnavailableError(), new AuthError({ kind: 'upstream_failed', reasonCode: 'directory_down' })]) {
+      for (let i = 0; i < 5; i++) await expect(lockout.guard('bea', NOW, () => Promise.reject(failure))).rejects.toBe(failure);
+      expect(await count()).toBe(0);
+    }
+    // An unexpected bug is not an outage: it stays counted.
+    await expect(lockout.guard('bea', NOW, () => Promise.reject(new TypeError('bug')))).rejects.toThrow('bug');
+    expect(await count()).toBe(1);
+  });
+
+  it('PasswordLockout.guard: an outage gives the account-and-address slot back; answered attempts keep it', async () => {
+    const limiter = new MemoryLimiterStore();
+    const lockout = new PasswordLockout(limiter, { namespace: 'x', policy: { maxFailures: 2, windowMs: 60_000 } });
+    const pair = async () => (await limiter.peek(lockout.keys('eve', '10.0.0.9').pair, NOW))?.count ?? 0;
+    for (let i = 0; i < 6; i++) {
+      await expect(lockout.guard('eve', '10.0.0.9', NOW, () => Promise.reject(new StoreUnavailableError()))).rejects.toBeInstanceOf(StoreUnavailableError);
+    }
+    expect(await pair()).toBe(0);
+    await expect(lockout.guard('eve', '10.0.0.9', NOW, async () => 'answered')).resolves.toBe('answered');
+    expect(await pair()).toBe(1);
+    const broken = Object.assign(new MemoryLimiterStore(), { reset: () => Promise.reject(new StoreUnavailableError()) });
+    await expect(new PasswordLockout(broken, { namespace: 'x' }).settle('eve', '10.0.0.9')).resolves.toBeUndefined();
+  });
+
+  it('settle forgets the attempts, and a store that fails there does not fail the caller', async () => {
+    const limiter = new MemoryLimiterStore();
+    const lockout = new LoginLockout(limiter, { namespace: 'x' });
+    await lockout.attempt('cid', NOW);
+    await lockout.settle('cid');
+    expect(await limiter.peek(lockout.key('cid'), NOW)).toBeNull();
+    const broken = Object.assign(new MemoryLimiterStore(), { reset: () => Promise.reject(new StoreUnavailableError()) });
+    await expect(new LoginLockout(broken, { namespace: 'x' }).settle('cid')).resolves.toBeUndefined();
+  });
+
+  it('PasswordChecker: a store failure while clearing after a success still returns the success', async () => {
+    const limiter = Object.assign(new MemoryLimiterStore(), { reset: () => Promise.reject(new StoreUnavailableError()) });
+    const checker = new PasswordChecker(limiter, { namespace: 'x', params: CHEAP });
+    const hash = await hashPassword('right-password', CHEAP);
+    await expect(checker.check({ clientIp: '10.0.0.7', username: 'dan', passwordHash: hash, password: 'right-password', now: NOW })).resolves.toMatchObject({ ok: true });
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Lockout counted atomically in the limiter store. Every attempt takes a slot *before* the credentials
  * are checked, so however many attempts run concurrently at most `maxFailures` are ever checked per
- * window; a success clears the counter.
+ * window; a success clears the counter, and an attempt that ended in an infrastructure failure (the store
+ * or an upstream did not answer) gives its slot back.
  */
-import { AuthError } from '../errors/auth-error.js';
+import { AuthError, isInfrastructureFailure } from '../errors/auth-error.js';
 import { throttleKeyOf } from '../pipeline/client-address.js';
 import type { LimiterState, LimiterStore } from '../stores/ports.js';
 
@@ -46,6 +47,21 @@ export class LoginLockout {
   async attempt(username: string, now: Date): Promise<void> {
     const state = await this.limiter.hit(this.key(username), this.policy.windowMs, now);
     if (state.count > this.policy.maxFailures) throw lockedError(state, now);
+  }
+
+  /**
+   * Counts one attempt (see `attempt`), then runs `check`. When `check` throws an infrastructure failure
+   * (`isInfrastructureFailure`: the store or an upstream did not answer) the slot is given back, so an outage
+   * never moves an account towards lockout; every other outcome stays counted until `clear`.
+   */
+  async guard<T>(username: string, now: Date, check: () => Promise<T>): Promise<T> {
+    await this.attempt(username, now);
+    return giveBackOnOutage(this.limiter, this.key(username), now, check);
+  }
+
+  /** Forgets the attempts after a success. Bookkeeping: a store failure here never fails the login. */
+  async settle(username: string): Promise<void> {
+    await this.clear(username).catch(() => undefined);
   }
 
   /** Throws rate_limited when locked, without counting (a read-only gate). */
@@ -110,9 +126,39 @@ export class PasswordLockout {
     await Promise.all([this.limiter.hit(keys.account, this.policy.windowMs, now), this.limiter.hit(keys.address, this.policy.windowMs, now)]);
   }
 
+  /**
+   * Takes this attempt's slot (see `attempt`), then runs `check`. When `check` throws an infrastructure failure
+   * (`isInfrastructureFailure`: the store or an upstream did not answer) the slot is given back: an outage never
+   * moves an account towards lockout. An answered check keeps it (and a wrong password then calls `failed`).
+   */
+  async guard<T>(account: string, address: string, now: Date, check: () => Promise<T>): Promise<T> {
+    await this.attempt(account, address, now);
+    return giveBackOnOutage(this.limiter, this.keys(account, address).pair, now, check);
+  }
+
   /** The right password: this address's attempts on this account are forgotten (the ceilings expire with their window). */
   succeeded(account: string, address: string): Promise<void> {
     return this.limiter.reset(this.keys(account, address).pair);
+  }
+
+  /** `succeeded` as bookkeeping after accepted credentials: a store failure here never fails the login. */
+  async settle(account: string, address: string): Promise<void> {
+    await this.succeeded(account, address).catch(() => undefined);
+  }
+}
+
+/** Runs `check`; when it ends in an infrastructure failure, the slot taken for it under `key` is given back. */
+async function giveBackOnOutage<T>(limiter: LimiterStore, key: string, now: Date, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (isInfrastructureFailure(err)) {
+      const released = limiter.release(key, now).catch(() => undefined);
+      // When the store itself failed, giving back would wait out the same timeout: the answer does not wait for
+      // it (and if the store is still gone, that one attempt stays counted: nothing can be written).
+      if (err.kind !== 'unavailable') await released;
+    }
+    throw err;
   }
 }
 

@@ -7,7 +7,7 @@ import { AuthError } from '../errors/auth-error.js';
 import type { OutboundHttp } from '../http/outbound.js';
 import type { AuditEvent, AuditSink } from '../runtime/audit.js';
 import type { Clock } from '../runtime/clock.js';
-import type { Logger } from '../runtime/logger.js';
+import { childLogger, type Logger } from '../runtime/logger.js';
 import type { Stores } from '../stores/ports.js';
 import type { TokenIssuer } from '../tokens/issuer.js';
 import { resolveClientIp, resolveProtocol, throttleKeyOf, type TrustProxy } from './client-address.js';
@@ -120,7 +120,7 @@ export class LoginPipeline {
     const started = performance.now();
     const clientIp = resolveClientIp(req.socketAddress, req.headers['x-forwarded-for'], this.options.trustProxy);
     const dialect = route?.dialect ?? dialects[this.options.defaultDialect];
-    const logger = this.deps.logger.child ? this.deps.logger.child({ reqId: requestId }) : this.deps.logger;
+    const logger = childLogger(this.deps.logger, { reqId: requestId });
     const endpointId = route?.endpoint.id ?? 'unmatched';
     let subject: Subject | undefined;
     let auditDetail: Record<string, unknown> | undefined;
@@ -152,7 +152,8 @@ export class LoginPipeline {
       failure = toAuthError(err);
       if (failure.kind === 'internal' || failure.kind === 'unavailable' || failure.kind === 'upstream_failed') {
         const cause = failure.kind === 'internal' && !(err instanceof AuthError) ? err : failure.cause;
-        logger.error({ reqId: requestId, endpoint: endpointId, reasonCode: failure.reasonCode, err: describeError(cause) }, 'request failed');
+        // The root logger, naming the request id once (the request's child logger already binds it).
+        this.deps.logger.error({ reqId: requestId, endpoint: endpointId, reasonCode: failure.reasonCode, err: describeError(cause) }, 'request failed');
       }
       const rendered = dialect.renderError(failure, requestId);
       response = { status: rendered.status, headers: rendered.headers, cookies: [], body: rendered.body };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defineStrategy } from '../contract/strategy.js';
 import { createGatehouse } from './container.js';
 import { NO_LOGGER_WARNING_CODE } from './logger.js';
+import { pino } from 'pino';
+import { StoreUnavailableError } from '../errors/auth-error.js';
 import { z } from 'zod';
 
 const throwing = defineStrategy({
@@ -49,5 +51,51 @@ describe('no logger configured', () => {
     });
     expect(warnings).toHaveLength(0);
     await gh.close();
+  });
+});
+
+describe('request ids in log lines', () => {
+  const outage = defineStrategy({
+    id: 'outage',
+    route: { method: 'POST', path: '/outage' },
+    dialect: 'ece',
+    requestSchema: z.strictObject({}),
+    responseSchema: z.object({}),
+    async authenticate() {
+      throw new StoreUnavailableError(new Error('connection refused'));
+    },
+  });
+  const post = (gh: ReturnType<typeof createGatehouse>, path: string, body: unknown) =>
+    gh.handle({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body, socketAddress: '127.0.0.1', protocol: 'http' });
+
+  it('with pino, every line of a failed request carries the reqId key exactly once (duplicate JSON keys break log pipelines)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const gh = createGatehouse({ strategies: [throwing, outage], logger });
+    const ids: string[] = [];
+    for (const [path, body] of [['/boom', { secret: 's' }], ['/outage', {}]] as const) {
+      const res = await post(gh, path, body);
+      expect([500, 503]).toContain(res.status);
+      ids.push(String(res.headers['x-request-id']));
+    }
+    await gh.close();
+    for (const id of ids) {
+      const mine = lines.filter((l) => l.includes(id));
+      expect(mine.length).toBeGreaterThanOrEqual(2);
+      expect(mine.some((l) => l.includes('"request failed"'))).toBe(true);
+      for (const line of mine) expect(line.match(/"reqId":/g), line).toHaveLength(1);
+    }
+  });
+
+  it('a logger without child() gets the reqId merged into each line, once', async () => {
+    const objects: Record<string, unknown>[] = [];
+    const record = (o: object | string) => void objects.push(typeof o === 'string' ? { msg: o } : { ...o });
+    const gh = createGatehouse({ strategies: [outage], logger: { debug: record, info: record, warn: record, error: record } });
+    const res = await post(gh, '/outage', {});
+    await gh.close();
+    const id = String(res.headers['x-request-id']);
+    const failed = objects.find((o) => o.reasonCode === 'store_unavailable');
+    expect(failed).toMatchObject({ reqId: id, endpoint: 'outage' });
+    expect(objects.filter((o) => o.reqId === id).length).toBeGreaterThanOrEqual(2);
   });
 });

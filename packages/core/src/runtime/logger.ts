@@ -36,10 +36,28 @@ export function unconfiguredLogger(): Logger {
       { code: NO_LOGGER_WARNING_CODE },
     );
   };
-  const logger: Logger = { debug: noop, info: noop, warn: noop, error, child: () => logger };
+  const logger: Logger = { debug: noop, info: noop, warn: noop, error, child: (bindings) => bound(logger, bindings) };
   return logger;
 }
 
+/**
+ * A logger whose every line carries `bindings`: the logger's own `child` when it has one (pino), else a wrapper
+ * that merges them into each call. Callers then never repeat a bound key (one `reqId` per line, not two).
+ */
 export function childLogger(logger: Logger, bindings: Record<string, unknown>): Logger {
-  return logger.child ? logger.child(bindings) : logger;
+  return logger.child ? logger.child(bindings) : bound(logger, bindings);
+}
+
+function bound(logger: Logger, bindings: Record<string, unknown>): Logger {
+  const wrap =
+    (fn: LogFn): LogFn =>
+    (objOrMsg: object | string, msg?: string) =>
+      typeof objOrMsg === 'string' ? fn({ ...bindings }, objOrMsg) : fn({ ...bindings, ...objOrMsg }, msg);
+  return {
+    debug: wrap(logger.debug),
+    info: wrap(logger.info),
+    warn: wrap(logger.warn),
+    error: wrap(logger.error),
+    child: (more) => bound(logger, { ...bindings, ...more }),
+  };
 }

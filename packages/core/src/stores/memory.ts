@@ -10,6 +10,7 @@ import type {
   IdentityMethod,
   IdentityStore,
   KeyStore,
+  KeySuccession,
   LimiterState,
   LimiterStore,
   NewUser,
@@ -341,6 +342,10 @@ export class MemoryLimiterStore implements LimiterStore {
     if (!w || w.resetAt <= now.getTime()) return null;
     return { count: w.count, resetAt: new Date(w.resetAt) };
   }
+  async release(key: string, now: Date) {
+    const w = this.#windows.get(key);
+    if (w && w.resetAt > now.getTime() && w.count > 0) w.count -= 1;
+  }
   async reset(key: string) {
     this.#windows.delete(key);
   }
@@ -354,14 +359,15 @@ export class MemoryKeyStore implements KeyStore {
   async list() {
     return [...this.#keys.values()].map(clone);
   }
-  async insert(key: StoredKey) {
-    this.#keys.set(key.kid, clone(key));
-  }
-  async retire(kid: string, retiredAt: Date, notAfter: Date) {
-    const k = this.#keys.get(kid);
-    if (!k || k.retiredAt) return false;
-    k.retiredAt = retiredAt;
-    k.notAfter = notAfter;
+  // Check and write with no await in between: the compare-and-swap is atomic on Node's single thread.
+  async addSuccessor(key: StoredKey, succession: KeySuccession) {
+    const open = [...this.#keys.values()].find((k) => k.retiredAt === null);
+    if ((open?.kid ?? null) !== succession.replaces || this.#keys.has(key.kid)) return false;
+    if (open && succession.replaces !== null) {
+      open.retiredAt = new Date(key.notBefore.getTime());
+      open.notAfter = new Date(succession.replacedNotAfter.getTime());
+    }
+    this.#keys.set(key.kid, { ...clone(key), retiredAt: null, notAfter: null });
     return true;
   }
   async purgeExpired(now: Date) {

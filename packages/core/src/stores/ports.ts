@@ -227,6 +227,11 @@ export interface LimiterStore {
   hit(key: string, windowMs: number, now: Date): Promise<LimiterState>;
   /** Current state, or null when there is no live window. */
   peek(key: string, now: Date): Promise<LimiterState | null>;
+  /**
+   * Atomically takes back one hit of the live window (count − 1, never below 0): for an attempt whose outcome
+   * was an infrastructure failure rather than the caller's. Nothing happens when no window is live at `now`.
+   */
+  release(key: string, now: Date): Promise<void>;
   reset(key: string): Promise<void>;
   purgeExpired(now: Date): Promise<number>;
 }
@@ -242,19 +247,41 @@ export interface StoredKey {
   publicJwk: Record<string, unknown>;
   /** Private JWK. Implementations encrypt it at rest. */
   privateJwk: Record<string, unknown>;
+  /** When it was added: from then on it is published (JWKS) and verifies. */
   createdAt: Date;
-  /** When it stopped signing (rotation); still verifies until `notAfter`. */
+  /**
+   * From when it may sign. A rotation sets it a propagation window after `createdAt`, so every instance
+   * publishes the key before any instance signs with it; the first key of a store signs at once.
+   */
+  notBefore: Date;
+  /** When it stopped (or stops) signing: its successor's `notBefore`. Null while it has no successor. */
   retiredAt: Date | null;
-  /** After this it is dropped from the JWKS and no longer verifies. */
+  /** After this it is dropped from the JWKS and no longer verifies. Null while it has no successor. */
   notAfter: Date | null;
 }
 
+/**
+ * Which key a new key succeeds: `replaces` is the `kid` the caller saw without a successor, or null when it saw
+ * none (the store's first key). The replaced key stops signing at the new key's `notBefore` and verifies until
+ * `replacedNotAfter`.
+ */
+export type KeySuccession = { replaces: null } | { replaces: string; replacedNotAfter: Date };
+
+/**
+ * Signing keys. At most one key has no successor (`retiredAt` null): the cluster's newest key. Adding a key
+ * is a compare-and-swap on that key, so instances starting or rotating together agree on one key.
+ */
 export interface KeyStore {
+  /** Every key still held (purged keys excepted), any order. */
   list(): Promise<StoredKey[]>;
-  insert(key: StoredKey): Promise<void>;
-  /** Marks a key retired; returns false when it was unknown or already retired. */
-  retire(kid: string, retiredAt: Date, notAfter: Date): Promise<boolean>;
-  /** Deletes keys whose notAfter is before `now`. */
+  /**
+   * Atomically adds `key` (its `retiredAt`/`notAfter` null) as the successor of `succession.replaces`, and
+   * in the same step retires that key (`retiredAt` = `key.notBefore`, `notAfter` = `replacedNotAfter`).
+   * Succeeds only while `replaces` is still the key without a successor (null: while no key is without one).
+   * Of concurrent calls with the same `replaces` exactly one returns true; the others change nothing.
+   */
+  addSuccessor(key: StoredKey, succession: KeySuccession): Promise<boolean>;
+  /** Deletes keys whose notAfter is at or before `now`. */
   purgeExpired(now: Date): Promise<number>;
 }
 

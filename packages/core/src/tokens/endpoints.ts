@@ -108,7 +108,9 @@ export function coreEndpoints(options: { introspection?: IntrospectionAuth } = {
     responseSchema: z.object({ keys: z.array(z.looseObject({ kid: z.string(), kty: z.string() })) }),
     openapi: { summary: 'Public keys that verify access tokens', tags: ['Tokens'], operationId: 'getJwks' },
     async handle(_input, ctx) {
-      return { kind: 'reply', reply: { body: await ctx.issuer.jwks(), headers: { 'cache-control': 'public, max-age=300' } } };
+      // Cached no longer than a new key takes to start signing after it is published (see jwksMaxAgeSeconds).
+      const maxAge = ctx.issuer.keys.jwksMaxAgeSeconds;
+      return { kind: 'reply', reply: { body: await ctx.issuer.jwks(), headers: { 'cache-control': maxAge > 0 ? `public, max-age=${maxAge}` : 'no-cache' } } };
     },
   });
   return [renew, revoke, introspect, jwks] as EndpointDefinition<never>[];

@@ -46,11 +46,15 @@ describe('issue → verify', () => {
 
 describe('JWKS and rotation', () => {
   it('serves every live key; a rotated-out key verifies inside the overlap and fails after', async () => {
-    const { issuer, clock } = setup({ overlapSeconds: 3600 });
+    const { issuer, clock } = setup({ overlapSeconds: 3600, keyPropagationSeconds: 600 });
     const first = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 86_400 } });
-    await issuer.rotateKeys();
+    const rotated = await issuer.rotateKeys();
+    // Published at once, signing only after the propagation window.
+    expect((await issuer.jwks()).keys.map((k) => k.kid)).toEqual([rotated, first.kid]);
+    expect((await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' })).kid).toBe(first.kid);
+    clock.advanceSeconds(600);
     const second = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
-    expect(second.kid).not.toBe(first.kid);
+    expect(second.kid).toBe(rotated);
     const jwks = await issuer.jwks();
     expect(jwks.keys.map((k) => k.kid).sort()).toEqual([first.kid, second.kid].sort());
     for (const k of jwks.keys) expect(k).not.toHaveProperty('d');
@@ -79,13 +83,17 @@ describe('JWKS and rotation', () => {
     const kid = await admin.rotateKeys();
     const keys = await stores.keys.list();
     expect(keys.filter((k) => k.retiredAt === null).map((k) => k.kid)).toEqual([kid]);
-    expect(keys.find((k) => k.kid === before.kid)?.notAfter?.toISOString()).toBe('2026-03-01T13:00:00.000Z');
+    // Signs until the new key's notBefore (12:10, after the default 600 s propagation), verifies an hour more.
+    expect(keys.find((k) => k.kid === before.kid)?.retiredAt?.toISOString()).toBe('2026-03-01T12:10:00.000Z');
+    expect(keys.find((k) => k.kid === before.kid)?.notAfter?.toISOString()).toBe('2026-03-01T13:10:00.000Z');
   });
 
   it('rotates automatically when the signing key is older than rotateAfterSeconds', async () => {
-    const { issuer, clock } = setup({ rotateAfterSeconds: 60 });
+    const { issuer, clock } = setup({ rotateAfterSeconds: 60, keyPropagationSeconds: 20, keyRefreshSeconds: 5 });
     const a = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
     clock.advanceSeconds(61);
+    expect((await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' })).kid).toBe(a.kid);
+    clock.advanceSeconds(20);
     const b = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1' });
     expect(b.kid).not.toBe(a.kid);
     await expect(issuer.verify(a.token)).resolves.toBeTruthy();

@@ -23,8 +23,15 @@ export interface IssuerOptions {
   leewaySeconds: number;
   /** Rotate automatically when the signing key is this old (seconds); off when undefined. */
   rotateAfterSeconds?: number;
-  /** How long a rotated-out key still verifies (seconds). */
+  /** How long a replaced key still verifies after it stopped signing (seconds). Cover your longest token TTL. */
   overlapSeconds: number;
+  /**
+   * A rotated-in key is published (JWKS) this many seconds before any instance signs with it. At least twice
+   * `keyRefreshSeconds`; the JWKS `Cache-Control` max-age is derived from both (see `jwksMaxAgeSeconds`).
+   */
+  keyPropagationSeconds: number;
+  /** Every instance re-reads the key store at least this often (seconds) before it signs or serves the JWKS. */
+  keyRefreshSeconds: number;
   /** Unknown-kid store reload throttle. */
   keyReloadIntervalMs: number;
 }
@@ -36,6 +43,8 @@ export const DEFAULT_ISSUER_OPTIONS: IssuerOptions = {
   acceptAlgorithms: ['EdDSA', 'ES256', 'RS256'],
   leewaySeconds: 5,
   overlapSeconds: 30 * 24 * 3600,
+  keyPropagationSeconds: 600,
+  keyRefreshSeconds: 30,
   keyReloadIntervalMs: 5_000,
 };
 
@@ -112,6 +121,8 @@ export class TokenIssuer {
       algorithm: options.algorithm,
       rotateAfterSeconds: options.rotateAfterSeconds,
       overlapSeconds: options.overlapSeconds,
+      propagationSeconds: options.keyPropagationSeconds,
+      refreshSeconds: options.keyRefreshSeconds,
       reloadIntervalMs: options.keyReloadIntervalMs,
     });
   }

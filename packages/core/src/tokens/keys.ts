@@ -1,93 +1,125 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { StoreUnavailableError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { KeyStore, SigningAlgorithm, StoredKey } from '../stores/ports.js';
 import type { JsonWebKey as NodeJwk } from 'node:crypto';
 
 export interface KeyManagerOptions {
   algorithm: SigningAlgorithm;
-  /** Rotate automatically when the signing key is older than this many seconds (off when undefined). */
+  /** Rotate automatically when the newest key is older than this many seconds (off when undefined). */
   rotateAfterSeconds?: number;
-  /** How long a retired key still verifies, in seconds. Should cover the longest token TTL you issue. */
+  /** How long a replaced key still verifies after it stopped signing, in seconds. Cover your longest token TTL. */
   overlapSeconds: number;
+  /** A rotated-in key is published this many seconds before any instance signs with it. */
+  propagationSeconds: number;
+  /** The longest an instance signs or serves the JWKS from its key view before re-reading the store, seconds. */
+  refreshSeconds: number;
   /** Minimum gap between store reloads triggered by an unknown `kid` (bounds work a forged kid can cause). */
   reloadIntervalMs: number;
+}
+
+/** The JWKS `Cache-Control` max-age never exceeds this, whatever the propagation window. */
+export const JWKS_MAX_AGE_CAP_SECONDS = 300;
+
+/**
+ * How long resource servers may cache the JWKS: a key added at T is in every instance's JWKS by T + refresh, so a
+ * cache filled just before then holds until T + refresh + max-age, which must come before the key signs at
+ * T + propagation. One more refresh period is kept as margin for the insert's own latency and clock skew.
+ */
+export function jwksMaxAgeSeconds(options: Pick<KeyManagerOptions, 'propagationSeconds' | 'refreshSeconds'>): number {
+  return Math.max(0, Math.min(JWKS_MAX_AGE_CAP_SECONDS, Math.floor(options.propagationSeconds - 2 * options.refreshSeconds)));
+}
+
+/** Throws a TypeError naming the issuer option when the key timings cannot give the guarantees above. */
+export function checkKeyTimings(o: Omit<KeyManagerOptions, 'algorithm'>): void {
+  const positive = (v: number | undefined, name: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new TypeError(`issuer.${name} must be a positive number of seconds`);
+  };
+  positive(o.refreshSeconds, 'keyRefreshSeconds');
+  positive(o.propagationSeconds, 'keyPropagationSeconds');
+  positive(o.overlapSeconds, 'overlapSeconds');
+  if (!Number.isFinite(o.reloadIntervalMs) || o.reloadIntervalMs < 0) throw new TypeError('issuer.keyReloadIntervalMs must be a number of milliseconds >= 0');
+  if (o.propagationSeconds < 2 * o.refreshSeconds) {
+    throw new TypeError(
+      `issuer.keyPropagationSeconds (${o.propagationSeconds}) must be at least twice issuer.keyRefreshSeconds (${o.refreshSeconds}): ` +
+        'a new key has to reach every instance before it signs',
+    );
+  }
+  if (o.rotateAfterSeconds !== undefined) {
+    positive(o.rotateAfterSeconds, 'rotateAfterSeconds');
+    if (o.rotateAfterSeconds <= o.propagationSeconds) {
+      throw new TypeError(
+        `issuer.rotateAfterSeconds (${o.rotateAfterSeconds}) must be longer than issuer.keyPropagationSeconds (${o.propagationSeconds}): ` +
+          'otherwise a key would be replaced before it ever signs',
+      );
+    }
+  }
 }
 
 interface LoadedKey {
   stored: StoredKey;
   publicKey: KeyObject;
-  /** Present while the key may still sign (not retired). */
+  /** Imported the first time the key signs. */
   privateKey: KeyObject | null;
 }
 
 /**
- * Owns the signing keys: creates the first on demand, persists every key through the key store (so a
- * restart keeps tokens valid), rotates with an overlap window, and serves the verification set.
+ * Owns the signing keys. The store decides (DESIGN §4, "keys are a cluster decision"): the first key and every
+ * rotation are a compare-and-swap on the store's one key without a successor, so instances starting or rotating
+ * together agree on one key. A rotated-in key signs from its `notBefore`, a propagation window after it was
+ * added; every instance re-reads the store at least every `refreshSeconds` before it signs or serves the JWKS,
+ * so the key is in every instance's JWKS before any instance signs with it. All times come from the clock.
  */
 export class KeyManager {
   #keys = new Map<string, LoadedKey>();
+  /** Clock time at which the last successful load started (its view holds every key added before then). */
   #loadedAt = -Infinity;
   #loading: Promise<void> | null = null;
-  #rotating: Promise<void> | null = null;
+  #adding: Promise<unknown> | null = null;
 
   constructor(
     private readonly store: KeyStore,
     private readonly clock: Clock,
     private readonly options: KeyManagerOptions,
-  ) {}
-
-  /** The key new tokens are signed with, creating or rotating it when needed. */
-  async signingKey(): Promise<{ kid: string; alg: SigningAlgorithm; key: KeyObject }> {
-    if (this.#loadedAt === -Infinity) await this.reload();
-    let current = this.#current();
-    const now = this.clock.now().getTime();
-    const tooOld =
-      current &&
-      this.options.rotateAfterSeconds !== undefined &&
-      now - current.stored.createdAt.getTime() >= this.options.rotateAfterSeconds * 1000;
-    if (!current || tooOld) {
-      await this.rotate();
-      current = this.#current();
-    }
-    if (!current?.privateKey) throw new Error('no signing key available');
-    return { kid: current.stored.kid, alg: current.stored.alg, key: current.privateKey };
+  ) {
+    checkKeyTimings(options);
   }
 
-  /** Creates a new signing key and retires the previous ones (they verify for `overlapSeconds` more). */
-  async rotate(): Promise<string> {
-    // One rotation at a time inside this process; across instances every inserted key is valid anyway.
-    while (this.#rotating) await this.#rotating;
-    let kid = '';
-    this.#rotating = (async () => {
-      const now = this.clock.now();
-      const { publicKey, privateKey } = await generateKeyPair(this.options.algorithm, { extractable: true });
-      kid = randomBytes(12).toString('base64url');
-      const publicJwk = await exportJWK(publicKey);
-      const privateJwk = await exportJWK(privateKey);
-      await this.store.insert({
-        kid,
-        alg: this.options.algorithm,
-        publicJwk: { ...publicJwk, kid, alg: this.options.algorithm, use: 'sig' },
-        privateJwk: { ...privateJwk, kid, alg: this.options.algorithm },
-        createdAt: now,
-        retiredAt: null,
-        notAfter: null,
-      });
-      const notAfter = new Date(now.getTime() + this.options.overlapSeconds * 1000);
-      // Every signing key in the store, not only those this process has loaded: a fresh process (an admin
-      // command, another instance) rotating must retire the key the others sign with.
-      for (const k of await this.store.list()) {
-        if (k.retiredAt === null && k.kid !== kid) await this.store.retire(k.kid, now, notAfter);
-      }
-      await this.reload();
-    })();
-    try {
-      await this.#rotating;
-    } finally {
-      this.#rotating = null;
+  /** `Cache-Control: max-age` for the JWKS, consistent with the propagation window (see `jwksMaxAgeSeconds`). */
+  get jwksMaxAgeSeconds(): number {
+    return jwksMaxAgeSeconds(this.options);
+  }
+
+  /** The key new tokens are signed with. Creates the cluster's first key, or rotates when `rotateAfterSeconds` says so. */
+  async signingKey(): Promise<{ kid: string; alg: SigningAlgorithm; key: KeyObject }> {
+    await this.#fresh(false);
+    let chosen = this.#select(this.#now());
+    if (!chosen) {
+      // Nothing can sign: the store holds no key yet. Of instances doing this together exactly one adds its key.
+      await this.#addOnce(null);
+      chosen = this.#select(this.#now());
+    } else if (this.#rotationDue()) {
+      // The new key only signs after the propagation window, so `chosen` stays right for this token.
+      await this.#addOnce(this.#open() ?? null);
     }
-    return kid;
+    if (!chosen) throw new Error('no signing key available');
+    chosen.privateKey ??= createPrivateKey({ key: chosen.stored.privateJwk as NodeJwk, format: 'jwk' });
+    return { kid: chosen.stored.kid, alg: chosen.stored.alg, key: chosen.privateKey };
+  }
+
+  /**
+   * Adds a new key as the successor of the newest one: published at once, signing `propagationSeconds` later
+   * (at once when the store had no key), the replaced key verifying `overlapSeconds` after that. Returns its kid.
+   */
+  async rotate(): Promise<string> {
+    // Another instance rotating at the same moment wins the swap; then this rotation succeeds that key.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.reload();
+      const kid = await this.#add(this.#open() ?? null);
+      if (kid) return kid;
+    }
+    throw new Error('could not rotate the signing key: other instances kept rotating at the same time');
   }
 
   /** The cached key for `kid`, synchronously; undefined when it needs a (possibly async) lookup. */
@@ -110,37 +142,38 @@ export class KeyManager {
     return k.publicKey;
   }
 
-  /** The JWKS document: every key that can still verify. */
+  /**
+   * The JWKS document: every key that can still verify, the not-yet-signing one included (newest first). Built
+   * from a view at most `refreshSeconds` old; while the store is unreachable, from the last view.
+   */
   async jwks(): Promise<{ keys: JWK[] }> {
-    if (this.#loadedAt === -Infinity || this.#now() - this.#loadedAt >= this.options.reloadIntervalMs) {
-      await this.reload();
-    }
+    await this.#fresh(true);
     const keys = [...this.#keys.values()]
       .filter((k) => this.#live(k.stored))
-      .sort((a, b) => b.stored.createdAt.getTime() - a.stored.createdAt.getTime())
+      .sort(
+        (a, b) =>
+          b.stored.createdAt.getTime() - a.stored.createdAt.getTime() ||
+          b.stored.notBefore.getTime() - a.stored.notBefore.getTime() ||
+          (a.stored.kid < b.stored.kid ? -1 : 1),
+      )
       .map((k) => ({ ...k.stored.publicJwk }) as JWK);
     return { keys };
   }
 
-  /** Re-reads keys from the store (picks up rotations done by other instances). */
+  /** Re-reads keys from the store (picks up keys other instances added). Concurrent callers share one read. */
   async reload(): Promise<void> {
     if (this.#loading) return this.#loading;
+    const started = this.#now();
     this.#loading = (async () => {
       const stored = await this.store.list();
       const next = new Map<string, LoadedKey>();
       for (const s of stored) {
         if (!this.#live(s)) continue;
         const existing = this.#keys.get(s.kid);
-        if (existing) {
-          next.set(s.kid, { ...existing, stored: s });
-          continue;
-        }
-        const publicKey = createPublicKey({ key: s.publicJwk as NodeJwk, format: 'jwk' });
-        const privateKey = s.retiredAt === null ? createPrivateKey({ key: s.privateJwk as NodeJwk, format: 'jwk' }) : null;
-        next.set(s.kid, { stored: s, publicKey, privateKey });
+        next.set(s.kid, existing ? { ...existing, stored: s } : { stored: s, publicKey: createPublicKey({ key: s.publicJwk as NodeJwk, format: 'jwk' }), privateKey: null });
       }
       this.#keys = next;
-      this.#loadedAt = this.#now();
+      this.#loadedAt = started;
     })();
     try {
       await this.#loading;
@@ -149,20 +182,102 @@ export class KeyManager {
     }
   }
 
-  #current(): LoadedKey | undefined {
-    let best: LoadedKey | undefined;
-    for (const k of this.#keys.values()) {
-      if (k.stored.retiredAt !== null || k.stored.alg !== this.options.algorithm || !k.privateKey) continue;
-      if (!best || k.stored.createdAt > best.stored.createdAt) best = k;
+  /** Reloads when the view is older than `refreshSeconds`. */
+  async #fresh(staleOnOutage: boolean): Promise<void> {
+    const stale = () => this.#now() - this.#loadedAt >= this.options.refreshSeconds * 1000;
+    if (!stale()) return;
+    try {
+      await this.reload();
+      // A reload already in flight may have started before the bound: read once more.
+      if (stale()) await this.reload();
+    } catch (err) {
+      if (staleOnOutage && this.#loadedAt !== -Infinity && err instanceof StoreUnavailableError) return;
+      throw err;
     }
-    return best;
+  }
+
+  /**
+   * The key that signs at `now`: of the keys past their `notBefore` and not retired or expired, the one that
+   * started last. A first key (nothing was published before it) also signs on an instance whose clock is
+   * behind the one that made it; a rotated-in key never signs before its `notBefore`.
+   */
+  #select(now: number): LoadedKey | undefined {
+    let best: LoadedKey | undefined;
+    let first: LoadedKey | undefined;
+    for (const k of this.#keys.values()) {
+      const s = k.stored;
+      if ((s.notAfter !== null && s.notAfter.getTime() <= now) || (s.retiredAt !== null && s.retiredAt.getTime() <= now)) continue;
+      if (s.notBefore.getTime() <= now) {
+        if (!best || s.notBefore > best.stored.notBefore) best = k;
+      } else if (s.notBefore.getTime() === s.createdAt.getTime()) {
+        first = k;
+      }
+    }
+    return best ?? first;
+  }
+
+  /** The newest key without a successor (the one the next rotation replaces). */
+  #open(): LoadedKey | undefined {
+    let open: LoadedKey | undefined;
+    for (const k of this.#keys.values()) {
+      if (k.stored.retiredAt === null && (!open || k.stored.createdAt > open.stored.createdAt)) open = k;
+    }
+    return open;
+  }
+
+  #rotationDue(): boolean {
+    const after = this.options.rotateAfterSeconds;
+    const open = this.#open();
+    return after !== undefined && open !== undefined && this.#now() - open.stored.createdAt.getTime() >= after * 1000;
+  }
+
+  /** One add at a time per process: concurrent first logins of a cold instance share one key generation. */
+  async #addOnce(replaces: LoadedKey | null): Promise<void> {
+    if (this.#adding) {
+      await this.#adding;
+      return;
+    }
+    const adding = this.#add(replaces).finally(() => {
+      this.#adding = null;
+    });
+    this.#adding = adding;
+    await adding;
+  }
+
+  /** Generates a key and offers it to the store as `replaces`'s successor. Returns its kid when the store took it. */
+  async #add(replaces: LoadedKey | null): Promise<string | null> {
+    const alg = this.options.algorithm;
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+    const kid = randomBytes(12).toString('base64url');
+    const publicJwk = await exportJWK(publicKey);
+    const privateJwk = await exportJWK(privateKey);
+    // Stamped after key generation, right before the insert: the propagation window starts when the key is stored.
+    const createdAt = this.clock.now();
+    const notBefore = replaces ? new Date(createdAt.getTime() + this.options.propagationSeconds * 1000) : createdAt;
+    const added = await this.store.addSuccessor(
+      {
+        kid,
+        alg,
+        publicJwk: { ...publicJwk, kid, alg, use: 'sig' },
+        privateJwk: { ...privateJwk, kid, alg },
+        createdAt,
+        notBefore,
+        retiredAt: null,
+        notAfter: null,
+      },
+      replaces
+        ? { replaces: replaces.stored.kid, replacedNotAfter: new Date(notBefore.getTime() + this.options.overlapSeconds * 1000) }
+        : { replaces: null },
+    );
+    await this.reload();
+    return added ? kid : null;
   }
 
   #live(k: StoredKey): boolean {
-    return k.notAfter === null || k.notAfter.getTime() > this.clock.now().getTime();
+    return k.notAfter === null || k.notAfter.getTime() > this.#now();
   }
 
-  // Reload throttling uses the injected clock too, so tests stay deterministic.
+  // Reload throttling and the refresh bound use the injected clock too, so tests stay deterministic.
   #now(): number {
     return this.clock.now().getTime();
   }

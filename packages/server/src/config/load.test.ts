@@ -91,3 +91,25 @@ describe('parseConfigText', () => {
     expect(failure(() => parseConfigText(bomb, 'bomb.yaml')).message).toMatch(/not valid YAML/);
   });
 });
+
+describe('cluster knobs', () => {
+  it('store pool size and timeouts reach the PostgreSQL stores; defaults are 10 connections and 5 s each', async () => {
+    const { postgresPoolOptions } = await import('../store/open-stores.js');
+    const set = resolveConfig({ store: { driver: 'postgres', url: 'postgres://db/x', schema: 'gh', poolSize: 4, connectionTimeoutMs: 1500, statementTimeoutMs: 2500 } }, dir).config;
+    expect(postgresPoolOptions(set)).toEqual({ schema: 'gh', poolConfig: { max: 4 }, connectionTimeoutMs: 1500, statementTimeoutMs: 2500 });
+    const defaults = resolveConfig({ store: { driver: 'postgres', url: 'postgres://db/x' } }, dir).config;
+    expect(postgresPoolOptions(defaults)).toEqual({ schema: 'public', poolConfig: { max: 10 }, connectionTimeoutMs: 5000, statementTimeoutMs: 5000 });
+  });
+
+  it('key timings reach the issuer; impossible combinations are refused naming the key', async () => {
+    const { issuerOptionsFrom } = await import('../issuer-options.js');
+    const config = resolveConfig({ tokens: { keyRefreshSeconds: 2, keyPropagationSeconds: 8, overlapSeconds: 30, rotateAfterSeconds: 60 } }, dir).config;
+    expect(issuerOptionsFrom(config)).toMatchObject({ keyRefreshSeconds: 2, keyPropagationSeconds: 8, overlapSeconds: 30, rotateAfterSeconds: 60 });
+    expect(issuerOptionsFrom(resolveConfig({}, dir).config)).toMatchObject({ keyRefreshSeconds: 30, keyPropagationSeconds: 600 });
+    expect(failure(() => resolveConfig({ tokens: { keyRefreshSeconds: 30, keyPropagationSeconds: 59 } }, dir)).message).toMatch(
+      /tokens\.keyPropagationSeconds: must be at least twice tokens\.keyRefreshSeconds \(30\)/,
+    );
+    expect(failure(() => resolveConfig({ tokens: { rotateAfterSeconds: 600 } }, dir)).message).toMatch(/tokens\.rotateAfterSeconds: must be longer than tokens\.keyPropagationSeconds \(600\)/);
+    expect(failure(() => resolveConfig({ tokens: { keyRefreshSeconds: 301 } }, dir)).message).toMatch(/tokens\.keyRefreshSeconds/);
+  });
+});

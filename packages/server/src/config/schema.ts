@@ -58,6 +58,15 @@ const storeSchema = z
       .regex(/^[a-z_][a-z0-9_]{0,62}$/)
       .default('public')
       .describe('PostgreSQL schema holding the `gatehouse_*` tables (created when missing); lets several deployments share one database.'),
+    poolSize: positiveInt(1000)
+      .default(10)
+      .describe('`driver: postgres`: connections in this instance\'s pool. Instances × poolSize must stay under the server\'s `max_connections`.'),
+    connectionTimeoutMs: positiveInt(10 * 60_000)
+      .default(5_000)
+      .describe('`driver: postgres`: waiting longer for a connection (a new one, or a free one from the pool) fails the call as a 503.'),
+    statementTimeoutMs: positiveInt(10 * 60_000)
+      .default(5_000)
+      .describe('`driver: postgres`: a statement running longer is cancelled on the server, and one unanswered for this + 500 ms fails on the client: either is a 503.'),
   })
   .describe('Where identities, users, tokens, nonces and signing keys live.');
 
@@ -66,10 +75,18 @@ const tokensSchema = z
     issuer: z.string().min(1).max(2048).optional().describe('`iss` of every token. Default: `server.publicUrl`, else `gatehouse` (never a listener URL: it changes with port 0).'),
     audience: z.string().min(1).max(2048).default('gatehouse').describe('`aud` of every token.'),
     algorithm: z.enum(['EdDSA', 'ES256', 'RS256']).default('EdDSA').describe('Signing algorithm of new keys.'),
-    rotateAfterSeconds: positiveInt(10 * 365 * 24 * 3600).optional().describe('Rotate the signing key automatically when it is this old. Off by default (`gatehouse keys rotate`).'),
+    rotateAfterSeconds: positiveInt(10 * 365 * 24 * 3600)
+      .optional()
+      .describe('Add a new signing key when the newest is this old (decided once for all instances). Longer than `keyPropagationSeconds`. Off by default (`gatehouse keys rotate`).'),
     overlapSeconds: positiveInt(10 * 365 * 24 * 3600)
       .default(30 * 24 * 3600)
-      .describe('How long a rotated-out key still verifies; cover your longest token lifetime.'),
+      .describe('How long a replaced key still verifies after it stopped signing; cover your longest token lifetime.'),
+    keyRefreshSeconds: positiveInt(300)
+      .default(30)
+      .describe('Every instance re-reads the signing keys from the store at least this often before it signs or serves the JWKS.'),
+    keyPropagationSeconds: positiveInt(7 * 24 * 3600)
+      .default(600)
+      .describe('A new key (rotation) is in every instance\'s JWKS this long before any instance signs with it. At least twice `keyRefreshSeconds`; the JWKS `Cache-Control` max-age is min(300, this − 2 × `keyRefreshSeconds`).'),
     introspectionSecret: z
       .string()
       .min(16)
@@ -80,6 +97,14 @@ const tokensSchema = z
       .boolean()
       .default(false)
       .describe('Serve introspection WITHOUT caller authentication. Only behind a boundary that authenticates callers itself; anyone who can reach it learns whether a token is live and what it says.'),
+  })
+  .superRefine((t, ctx) => {
+    if (t.keyPropagationSeconds < 2 * t.keyRefreshSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['keyPropagationSeconds'], message: `must be at least twice tokens.keyRefreshSeconds (${t.keyRefreshSeconds})` });
+    }
+    if (t.rotateAfterSeconds !== undefined && t.rotateAfterSeconds <= t.keyPropagationSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['rotateAfterSeconds'], message: `must be longer than tokens.keyPropagationSeconds (${t.keyPropagationSeconds})` });
+    }
   })
   .describe('Token issuing.');
 
@@ -122,6 +147,18 @@ const ociSchema = z
     clockSkewSeconds: positiveInt(300).optional().describe('Allowed distance of the signed date from the server clock. Default and maximum 300.'),
     timeoutMs: positiveInt(60_000).optional().describe('OCI Identity call timeout. Default 5000.'),
     maxResponseBytes: positiveInt(1024 * 1024).optional().describe('Largest OCI answer accepted. Default 64 KiB.'),
+    relayOverride: z
+      .strictObject({
+        origins: z
+          .record(z.string().min(1).max(253), z.string().min(1).max(2048))
+          .describe('OCI identity host → bare origin the signed GET is sent to instead, e.g. `identity.us-ashburn-1.oraclecloud.com: http://127.0.0.1:4321`. Keys must be identity hosts of the allowed realms.'),
+        allowInProduction: z
+          .boolean()
+          .optional()
+          .describe('Required when `NODE_ENV=production`: without it a relay override refuses to start.'),
+      })
+      .optional()
+      .describe('TEST ENVIRONMENTS: send OCI logins for these identity hosts to another origin (an OCI Identity emulator). The signed `host` is forwarded unchanged. Logged as a warning at start.'),
   })
   .describe('`POST /api/v1/auth/oci-auth/login` (OCI signed-request login).');
 
@@ -159,6 +196,14 @@ const idpSchema = z
     redirectUri: z.url().describe('Redirect URI registered at the IdP (where your login page receives the code).'),
     scopes: z.array(z.string().min(1)).max(32).optional().describe('Scopes to ask for.'),
     jit: z.boolean().optional().describe('Create a user on first IdP login. Default false.'),
+    allowInsecureHttpForTesting: z
+      .boolean()
+      .optional()
+      .describe('TEST IdPs ONLY: allow plain-http IdP URLs (discovery, code exchange, JWKS, userinfo without TLS). Logged as a warning at start.'),
+    allowInsecureHttpInProduction: z
+      .boolean()
+      .optional()
+      .describe('Required with `allowInsecureHttpForTesting` when `NODE_ENV=production`: without it the server refuses to start.'),
   })
   .describe('One identity provider; checked again in full by the strategy.');
 

@@ -49,9 +49,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   app.addHook('onResponse', async (request, reply) => {
     const gatehouseId = reply.getHeader('x-request-id');
+    // `request.log` already binds `reqId` (Fastify's request id): naming it again would write the key twice.
     request.log.info(
       {
-        reqId: request.id,
         ...(typeof gatehouseId === 'string' ? { gatehouseReqId: gatehouseId } : {}),
         method: request.method,
         // Path only: a query string may carry codes or state.

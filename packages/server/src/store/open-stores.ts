@@ -33,6 +33,16 @@ const checkOf = (stores: Stores) => async () => {
   await stores.limiter.peek('gatehouse:healthz', new Date());
 };
 
+/** What `store.*` sets on the PostgreSQL stores: schema, pool size and the timeouts that bound an outage. */
+export function postgresPoolOptions(config: GatehouseConfig) {
+  return {
+    schema: config.store.schema,
+    poolConfig: { max: config.store.poolSize },
+    connectionTimeoutMs: config.store.connectionTimeoutMs,
+    statementTimeoutMs: config.store.statementTimeoutMs,
+  };
+}
+
 export async function openStores(config: GatehouseConfig, encryptionKey: Buffer | null, onPoolError?: (err: Error) => void): Promise<OpenedStores> {
   const driver = config.store.driver;
   if (driver === 'memory') {
@@ -49,6 +59,6 @@ export async function openStores(config: GatehouseConfig, encryptionKey: Buffer 
     return { stores, driver, location: dir, check: checkOf(stores), close: () => stores.close() };
   }
   const url = config.store.url!;
-  const stores = await createPostgresStores({ connectionString: url, encryptionKey, schema: config.store.schema, ...(onPoolError ? { onPoolError } : {}) });
+  const stores = await createPostgresStores({ connectionString: url, encryptionKey, ...postgresPoolOptions(config), ...(onPoolError ? { onPoolError } : {}) });
   return { stores, driver, location: redactConnectionString(url), check: checkOf(stores), close: () => stores.close() };
 }

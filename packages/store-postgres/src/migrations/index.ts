@@ -1,8 +1,9 @@
 import { initial } from './0001-initial.js';
+import { keySuccession } from './0002-key-succession.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, oldest first. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, keySuccession];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -91,6 +91,39 @@ describe('migrations on PGlite', () => {
     expect(report).toEqual({ schema, from: SCHEMA_VERSION, to: SCHEMA_VERSION + 1, applied: [SCHEMA_VERSION + 1] });
   });
 
+  it('0002 gives a database with several keys without a successor (earlier versions) exactly one, the newest', async () => {
+    const schema = schemaName();
+    const executor = createPgliteExecutor(db, false);
+    await migrate(executor, schema, MIGRATIONS.slice(0, 1));
+    const insert = (kid: string, created: string, retired: string | null) =>
+      db.query(
+        `INSERT INTO "${schema}".gatehouse_signing_keys (kid, alg, public_jwk, private_jwk_enc, created_at, retired_at, not_after)
+         VALUES ($1, 'EdDSA', '{}'::jsonb, 'x', $2, $3, $4)`,
+        [kid, created, retired, retired ? '2030-01-01T00:00:00Z' : null],
+      );
+    await insert('old-retired', '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z');
+    await insert('a', '2025-03-01T00:00:00Z', null);
+    await insert('b', '2025-03-01T00:00:01Z', null);
+    await insert('c', '2025-03-01T00:00:00.5Z', null);
+    expect((await migrate(executor, schema, MIGRATIONS)).applied).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
+    const { rows } = await db.query<{ kid: string; created_at: Date; not_before: Date; retired_at: Date | null; not_after: Date | null; verifies_30_days: boolean }>(
+      `SELECT kid, created_at, not_before, retired_at, not_after, not_after >= now() + interval '29 days' AS verifies_30_days
+         FROM "${schema}".gatehouse_signing_keys ORDER BY kid`,
+    );
+    const byKid = new Map(rows.map((r) => [r.kid, r]));
+    expect(rows.filter((r) => r.retired_at === null).map((r) => r.kid)).toEqual(['b']);
+    for (const kid of ['a', 'c']) expect(byKid.get(kid)!.verifies_30_days).toBe(true);
+    expect(byKid.get('old-retired')!.retired_at).toEqual(new Date('2025-02-01T00:00:00Z'));
+    for (const r of rows) expect(r.not_before).toEqual(r.created_at);
+    // From now on the database itself refuses a second key without a successor.
+    await expect(
+      db.query(
+        `INSERT INTO "${schema}".gatehouse_signing_keys (kid, alg, public_jwk, private_jwk_enc, created_at, not_before)
+         VALUES ('d', 'EdDSA', '{}'::jsonb, 'x', now(), now())`,
+      ),
+    ).rejects.toThrow(/unique|duplicate/i);
+  });
+
   it('refuses schema names that are not plain identifiers', async () => {
     for (const schema of ['Public', 'a-b', 'x"; DROP TABLE y; --', '', '1abc']) {
       await expect(createPgliteStores({ pglite: db, schema, encryptionKey: KEY })).rejects.toBeInstanceOf(StoreConfigError);

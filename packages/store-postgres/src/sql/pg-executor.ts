@@ -1,4 +1,5 @@
 import pg, { type Pool, type PoolClient, type PoolConfig } from 'pg';
+import { StoreUnavailableError } from '@gatehouse-auth/core';
 import { toStoreError } from './errors.js';
 import type { QueryResult, SqlExecutor, SqlRunner } from './executor.js';
 
@@ -75,6 +76,12 @@ export async function createPgExecutor(options: PgExecutorOptions): Promise<SqlE
         client.release();
         return result;
       } catch (err) {
+        // The database did not answer: drop the connection (the server rolls back an open transaction when its
+        // client goes) instead of waiting out a ROLLBACK that would not be answered either.
+        if (err instanceof StoreUnavailableError) {
+          client.release(err);
+          throw err;
+        }
         // A failed ROLLBACK means the connection is gone: destroy it instead of returning it to the pool.
         try {
           await tx.exec('ROLLBACK');

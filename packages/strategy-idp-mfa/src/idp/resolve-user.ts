@@ -3,7 +3,7 @@
  * subject to it. An existing link wins; otherwise the email decides — only a verified one: an address the IdP
  * marks unverified, or does not vouch for, never opens an account or creates one (no pre-hijacking either).
  */
-import { AuthError, type StrategyContext, type User } from '@gatehouse-auth/core';
+import { AuthError, isInfrastructureFailure, type StrategyContext, type User } from '@gatehouse-auth/core';
 import { normaliseEmail } from '@gatehouse-auth/core/password';
 import type { IdpConfig } from '../options.js';
 import { assertUserMayLogIn } from '../login/user-checks.js';
@@ -37,7 +37,8 @@ export async function resolveIdpUser(ctx: StrategyContext, idpId: string, idp: I
   try {
     await users.linkIdp(user.id, idpId, identity.subject);
   } catch (err) {
-    if (err instanceof AuthError) throw refused('idp_link_conflict');
+    // The store's refusal (the IdP subject is linked to someone else); an outage stays the dialect's 503.
+    if (err instanceof AuthError && !isInfrastructureFailure(err)) throw refused('idp_link_conflict');
     throw err;
   }
   return user;
@@ -50,7 +51,7 @@ async function createJitUser(ctx: StrategyContext, idpId: string, email: string,
       ctx.clock.now(),
     );
   } catch (err) {
-    if (!(err instanceof AuthError)) throw err;
+    if (!(err instanceof AuthError) || isInfrastructureFailure(err)) throw err;
     // A concurrent first login created it a moment ago; otherwise the username is taken by someone else.
     const existing = await ctx.stores.users.getByEmail(email);
     if (existing) return existing;

@@ -7,7 +7,7 @@ import { AuthError, type StrategyContext, type User } from '@gatehouse-auth/core
 import { normaliseEmail } from '@gatehouse-auth/core/password';
 import { MfaTempToken } from '../mfa/temp-token.js';
 import { proveSecondFactor, type SecondFactor, type SecondFactorProof } from '../mfa/second-factor.js';
-import { clearMfaAttempts, takeMfaAttempt, type UserAttemptPolicy } from '../mfa/user-attempts.js';
+import { clearMfaAttempts, withMfaAttempt, type UserAttemptPolicy } from '../mfa/user-attempts.js';
 import { assertUserMayLogIn } from './user-checks.js';
 
 export interface MfaStepInput {
@@ -33,16 +33,18 @@ export async function verifyMfaStep(
     throw new AuthError({ kind: 'unauthenticated', reasonCode: 'mfa_user_gone', message: 'The MFA temp token is invalid or expired' });
   }
   assertUserMayLogIn(user);
-  await takeMfaAttempt(ctx, user.id, policy);
-  if (input.email !== undefined && normaliseEmail(input.email) !== user.email) {
-    await temp.fail();
-    throw new AuthError({ kind: 'unauthenticated', reasonCode: 'mfa_temp_token_user_mismatch', message: 'The MFA temp token is invalid or expired' });
-  }
-  const result = await proveSecondFactor(ctx, user, input.proof);
-  if (!result.ok) {
-    await temp.fail();
-    throw wrongCode(result.reasonCode);
-  }
+  const result = await withMfaAttempt(ctx, user.id, policy, async () => {
+    if (input.email !== undefined && normaliseEmail(input.email) !== user.email) {
+      await temp.fail();
+      throw new AuthError({ kind: 'unauthenticated', reasonCode: 'mfa_temp_token_user_mismatch', message: 'The MFA temp token is invalid or expired' });
+    }
+    const proved = await proveSecondFactor(ctx, user, input.proof);
+    if (!proved.ok) {
+      await temp.fail();
+      throw wrongCode(proved.reasonCode);
+    }
+    return proved;
+  });
   await temp.consume();
   await clearMfaAttempts(ctx, user.id, policy);
   return { user, method, secondFactor: result.factor };

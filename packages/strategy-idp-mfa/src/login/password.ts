@@ -40,8 +40,13 @@ export class PasswordLogin {
     if (!result.ok || !user) {
       throw new AuthError({ kind: 'unauthenticated', reasonCode: user ? 'password_mismatch' : 'user_not_found', message: 'The email or password is not valid' });
     }
-    if (result.rehash) await ctx.stores.users.update(user.id, { passwordHash: result.rehash });
     assertUserMayLogIn(user);
+    // Bookkeeping after the password was accepted: the next login retries a rehash that could not be stored.
+    if (result.rehash) {
+      await ctx.stores.users.update(user.id, { passwordHash: result.rehash }).catch((err: unknown) => {
+        ctx.logger.warn({ userId: user.id, err: { type: err instanceof Error ? err.name : typeof err } }, 'password accepted; storing its rehash failed');
+      });
+    }
     return user;
   }
 }

@@ -13,7 +13,7 @@ import { formatTimestamp } from '../user-view.js';
 import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
 import { proofFrom, proveSecondFactor } from './second-factor.js';
 import { checkTotp, claimTotpStep, newTotpSecret, otpauthUri } from './totp.js';
-import { clearMfaAttempts, takeMfaAttempt } from './user-attempts.js';
+import { clearMfaAttempts, withMfaAttempt } from './user-attempts.js';
 
 export const MFA_PATHS = {
   enroll: '/v1/auth/mfa/enroll',
@@ -61,9 +61,10 @@ async function requireCurrentCode(ctx: StrategyContext, user: User, input: z.out
   if (!proof) {
     throw new AuthError({ kind: 'bad_request', reasonCode: 'code_required', message: 'Send exactly one of otpCode or recoveryCode', fields: ['otpCode', 'recoveryCode'] });
   }
-  await takeMfaAttempt(ctx, user.id, mfa);
-  const result = await proveSecondFactor(ctx, user, proof);
-  if (!result.ok) throw new AuthError({ kind: 'unauthenticated', reasonCode: result.reasonCode, message: 'The MFA code is invalid' });
+  await withMfaAttempt(ctx, user.id, mfa, async () => {
+    const result = await proveSecondFactor(ctx, user, proof);
+    if (!result.ok) throw new AuthError({ kind: 'unauthenticated', reasonCode: result.reasonCode, message: 'The MFA code is invalid' });
+  });
   await clearMfaAttempts(ctx, user.id, mfa);
 }
 
@@ -113,11 +114,12 @@ export function enrolmentEndpoints(strategyId: string, mfa: MfaOptions): Endpoin
       if (!pending || !startedAt || now.getTime() - startedAt.getTime() > mfa.enrolmentTtlSeconds * 1000) {
         throw precondition('mfa_enrolment_missing', 'Start MFA enrolment first (or again: it expired)');
       }
-      await takeMfaAttempt(ctx, user.id, mfa);
-      const check = await checkTotp(pending, input.otpCode, now);
-      if (!check.ok || !(await claimTotpStep(ctx.stores.replay, user.id, check.timeStep, now))) {
-        throw new AuthError({ kind: 'unauthenticated', reasonCode: check.ok ? 'otp_replayed' : 'otp_invalid', message: 'The MFA code is invalid' });
-      }
+      await withMfaAttempt(ctx, user.id, mfa, async () => {
+        const check = await checkTotp(pending, input.otpCode, now);
+        if (!check.ok || !(await claimTotpStep(ctx.stores.replay, user.id, check.timeStep, now))) {
+          throw new AuthError({ kind: 'unauthenticated', reasonCode: check.ok ? 'otp_replayed' : 'otp_invalid', message: 'The MFA code is invalid' });
+        }
+      });
       await clearMfaAttempts(ctx, user.id, mfa);
       await ctx.stores.users.setMfa(user.id, { totpSecret: pending, pendingTotpSecret: null, pendingCreatedAt: null, enabled: true });
       const recoveryCodes = await newRecoveryCodes(ctx, user.id, mfa.recoveryCodeCount);

@@ -18,18 +18,22 @@ function lockout(ctx: StrategyContext, policy: UserAttemptPolicy): LoginLockout 
   });
 }
 
-/** Counts one attempt for the user; 429 once the window's budget is spent. */
-export async function takeMfaAttempt(ctx: StrategyContext, userId: string, policy: UserAttemptPolicy): Promise<void> {
+/**
+ * Runs one second-factor `check` under the user's attempt budget: counted before the check, 429 once the
+ * window's budget is spent, given back when the check ends in an infrastructure failure (`LoginLockout.guard`).
+ */
+export async function withMfaAttempt<T>(ctx: StrategyContext, userId: string, policy: UserAttemptPolicy, check: () => Promise<T>): Promise<T> {
   try {
-    await lockout(ctx, policy).attempt(userId, ctx.clock.now());
+    return await lockout(ctx, policy).guard(userId, ctx.clock.now(), check);
   } catch (err) {
-    if (err instanceof AuthError && err.kind === 'rate_limited') {
+    if (err instanceof AuthError && err.kind === 'rate_limited' && err.reasonCode === 'account_locked') {
       throw new AuthError({ kind: 'rate_limited', reasonCode: 'mfa_user_locked', message: 'Too many failed MFA attempts, try again later', retryAfter: err.retryAfter });
     }
     throw err;
   }
 }
 
+/** After a success: forgets the user's attempts. Bookkeeping, so a store failure here does not fail the request. */
 export function clearMfaAttempts(ctx: StrategyContext, userId: string, policy: UserAttemptPolicy): Promise<void> {
-  return lockout(ctx, policy).clear(userId);
+  return lockout(ctx, policy).settle(userId);
 }

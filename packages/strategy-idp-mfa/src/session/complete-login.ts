@@ -43,7 +43,13 @@ export function requiresPasswordReset(user: User, method: string, now: Date, rot
 
 export async function completeLogin(ctx: StrategyContext, input: CompleteLoginInput, policy: SessionPolicy): Promise<Outcome> {
   const now = ctx.clock.now();
-  const user = (await ctx.stores.users.update(input.user.id, { lastLoginAt: now })) ?? input.user;
+  // Bookkeeping after the credentials were accepted: a store that fails here does not fail the login (the token
+  // is issued through the store next, so a real outage still ends in the dialect's 503 there).
+  const user =
+    (await ctx.stores.users.update(input.user.id, { lastLoginAt: now }).catch((err: unknown) => {
+      ctx.logger.warn({ userId: input.user.id, err: { type: err instanceof Error ? err.name : typeof err } }, 'login accepted; recording lastLoginAt failed');
+      return null;
+    })) ?? input.user;
   const requireResetPassword = requiresPasswordReset(user, input.method, now, policy.passwordRotationDays);
   const view = toUserView(user);
   return {

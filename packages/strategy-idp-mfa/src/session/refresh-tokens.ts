@@ -39,7 +39,7 @@ export async function consumeRefreshToken(ctx: StrategyContext, token: string | 
     case 'reused':
       // Someone holds a copy of a token that was already exchanged: end the whole session.
       await ctx.stores.tokens.revokeRefreshFamily(result.record.family, now);
-      ctx.logger.warn({ reqId: ctx.request.requestId, userId: result.record.userId }, 'refresh token reused; family revoked');
+      ctx.logger.warn({ userId: result.record.userId }, 'refresh token reused; family revoked');
       throw refused('refresh_token_reused');
     default:
       throw refused(`refresh_token_${result.status}`);

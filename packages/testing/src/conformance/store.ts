@@ -75,6 +75,7 @@ function key(overrides: Partial<StoredKey> = {}): StoredKey {
     publicJwk: { kty: 'EC', crv: 'P-256', x: 'x-coordinate', y: 'y-coordinate', kid, alg: 'ES256', use: 'sig' },
     privateJwk: { kty: 'EC', crv: 'P-256', x: 'x-coordinate', y: 'y-coordinate', d: 'private-scalar', kid, alg: 'ES256' },
     createdAt: T0,
+    notBefore: T0,
     retiredAt: null,
     notAfter: null,
     ...overrides,
@@ -666,31 +667,86 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         const long = `pw:${'x'.repeat(5_000)}`;
         expect(await s().hit(long, 1_000, T0)).toEqual({ count: 1, resetAt: at(1) });
       });
-    });
 
-    // ── signing keys ────────────────────────────────────────────────────────────────────────────
-    group('keys', (fx) => {
-      const s = () => fx().stores.keys;
-
-      it('insert and list round-trip public and private JWKs', { timeout }, async () => {
-        const a = key({ createdAt: at(1) });
-        const b = key({ alg: 'EdDSA', createdAt: at(2) });
-        await s().insert(a);
-        await s().insert(b);
-        const listed = await s().list();
-        expect(listed.find((k) => k.kid === a.kid)).toEqual(a);
-        expect(listed.find((k) => k.kid === b.kid)).toEqual(b);
-      });
-
-      it('retire marks a key once', { timeout }, async () => {
-        const k = key();
-        await s().insert(k);
-        expect(await s().retire(k.kid, at(10), at(100))).toBe(true);
-        expect(await s().retire(k.kid, at(20), at(200))).toBe(false);
-        expect(await s().retire(uid('missing'), at(20), at(200))).toBe(false);
-        expect((await s().list()).find((x) => x.kid === k.kid)).toEqual({ ...k, retiredAt: at(10), notAfter: at(100) });
+      it('release takes back one hit of the live window, never below zero, and nothing without a live window', { timeout }, async () => {
+        const k = uid('login');
+        for (let i = 0; i < 3; i++) await s().hit(k, 60_000, T0);
+        await s().release(k, at(1));
+        expect(await s().peek(k, at(1))).toEqual({ count: 2, resetAt: at(60) });
+        for (let i = 0; i < 4; i++) await s().release(k, at(2));
+        expect(await s().peek(k, at(2))).toEqual({ count: 0, resetAt: at(60) });
+        expect(await s().hit(k, 60_000, at(3))).toEqual({ count: 1, resetAt: at(60) });
+        await s().release(k, at(60));
+        expect(await s().peek(k, at(59))).toEqual({ count: 1, resetAt: at(60) });
+        const never = uid('never-hit');
+        await s().release(never, T0);
+        expect(await s().peek(never, T0)).toBeNull();
       });
     });
+
+    // ── signing keys (a fresh store for every test: the store holds one key without a successor) ──
+    group(
+      'keys',
+      (fx) => {
+        const s = () => fx().stores.keys;
+        const byKid = async () => new Map((await s().list()).map((k) => [k.kid, k]));
+
+        it('the first key is added only while the store holds none, and round-trips', { timeout }, async () => {
+          const a = key({ alg: 'EdDSA', createdAt: at(1), notBefore: at(1) });
+          expect(await s().list()).toEqual([]);
+          expect(await s().addSuccessor(a, { replaces: null })).toBe(true);
+          expect(await s().list()).toEqual([a]);
+          expect(await s().addSuccessor(key(), { replaces: null })).toBe(false);
+          expect(await s().list()).toEqual([a]);
+        });
+
+        it('a successor retires the key it replaces in the same step: retiredAt = its notBefore', { timeout }, async () => {
+          const a = key();
+          const b = key({ createdAt: at(10), notBefore: at(610) });
+          await s().addSuccessor(a, { replaces: null });
+          expect(await s().addSuccessor(b, { replaces: a.kid, replacedNotAfter: at(4210) })).toBe(true);
+          const keys = await byKid();
+          expect(keys.get(a.kid)).toEqual({ ...a, retiredAt: at(610), notAfter: at(4210) });
+          expect(keys.get(b.kid)).toEqual(b);
+        });
+
+        it('a successor of a replaced, unknown or absent key is refused and changes nothing', { timeout }, async () => {
+          const a = key();
+          const b = key({ createdAt: at(10), notBefore: at(20) });
+          await s().addSuccessor(a, { replaces: null });
+          await s().addSuccessor(b, { replaces: a.kid, replacedNotAfter: at(100) });
+          const before = await s().list();
+          for (const succession of [
+            { replaces: a.kid, replacedNotAfter: at(999) },
+            { replaces: uid('missing'), replacedNotAfter: at(999) },
+            { replaces: null },
+          ] as const) {
+            expect(await s().addSuccessor(key({ createdAt: at(30), notBefore: at(40) }), succession)).toBe(false);
+          }
+          expect(await s().list()).toEqual(expect.arrayContaining(before));
+          expect(await s().list()).toHaveLength(2);
+        });
+
+        it('a new key is stored without a successor, whatever retiredAt / notAfter the caller passed', { timeout }, async () => {
+          const a = key({ retiredAt: at(5), notAfter: at(6) });
+          await s().addSuccessor(a, { replaces: null });
+          expect(await s().list()).toEqual([{ ...a, retiredAt: null, notAfter: null }]);
+        });
+
+        it('a chain of rotations leaves exactly one key without a successor, the newest', { timeout }, async () => {
+          let previous = key();
+          await s().addSuccessor(previous, { replaces: null });
+          for (let i = 1; i <= 4; i++) {
+            const next = key({ createdAt: at(i * 100), notBefore: at(i * 100 + 60) });
+            expect(await s().addSuccessor(next, { replaces: previous.kid, replacedNotAfter: at(i * 100 + 3660) })).toBe(true);
+            previous = next;
+          }
+          const open = (await s().list()).filter((k) => k.retiredAt === null);
+          expect(open.map((k) => k.kid)).toEqual([previous.kid]);
+        });
+      },
+      'test',
+    );
 
     // ── purge (a fresh store for every test, so counts are exact) ───────────────────────────────
     group(
@@ -740,10 +796,12 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
 
         it('keys: removes keys past notAfter only', { timeout }, async () => {
           const s = fx().stores.keys;
-          const old = key({ retiredAt: at(1), notAfter: at(50) });
-          const overlapping = key({ retiredAt: at(1), notAfter: at(500) });
-          const current = key();
-          for (const k of [old, overlapping, current]) await s.insert(k);
+          const old = key();
+          const overlapping = key({ notBefore: at(1) });
+          const current = key({ notBefore: at(2) });
+          await s.addSuccessor(old, { replaces: null });
+          await s.addSuccessor(overlapping, { replaces: old.kid, replacedNotAfter: at(50) });
+          await s.addSuccessor(current, { replaces: overlapping.kid, replacedNotAfter: at(500) });
           expect(await s.purgeExpired(at(100))).toBe(1);
           expect((await s.list()).map((k) => k.kid).sort()).toEqual([overlapping.kid, current.kid].sort());
           expect(await s.purgeExpired(at(100))).toBe(0);
@@ -756,7 +814,9 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
           await stores.replay.claim('n', 'k', at(1), T0);
           await stores.replay.createTemp('t', 'k', {}, at(1), 1);
           await stores.limiter.hit('k', 1_000, T0);
-          await stores.keys.insert(key({ notAfter: at(1), retiredAt: T0 }));
+          const first = key();
+          await stores.keys.addSuccessor(first, { replaces: null });
+          await stores.keys.addSuccessor(key(), { replaces: first.kid, replacedNotAfter: at(1) });
           await stores.purgeExpired(at(10));
           expect(await stores.tokens.purgeExpired(at(10))).toBe(0);
           expect(await stores.replay.purgeExpired(at(10))).toBe(0);
@@ -836,6 +896,29 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         const results = await times(50, (i) => on(i).limiter.hit(k, 60_000, T0));
         expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
         expect(new Set(results.map((r) => r.resetAt.getTime()))).toEqual(new Set([at(60).getTime()]));
+      });
+
+      it('50 hits then 60 concurrent releases: the count ends at zero, not below', { timeout }, async () => {
+        const k = uid('limit');
+        for (let i = 0; i < 50; i++) await on(i).limiter.hit(k, 60_000, T0);
+        await times(60, (i) => on(i).limiter.release(k, at(1)));
+        expect(await on(0).limiter.peek(k, at(1))).toEqual({ count: 0, resetAt: at(60) });
+      });
+
+      it('20 concurrent first keys: exactly one is added; then 20 concurrent successors of it: exactly one', { timeout }, async () => {
+        const firsts = Array.from({ length: 20 }, () => key());
+        const won = await times(20, (i) => on(i).keys.addSuccessor(firsts[i]!, { replaces: null }));
+        expect(won.filter(Boolean)).toHaveLength(1);
+        const first = firsts[won.indexOf(true)]!;
+        expect((await on(1).keys.list()).map((k) => k.kid)).toEqual([first.kid]);
+        const nexts = Array.from({ length: 20 }, (_, i) => key({ createdAt: at(10), notBefore: at(70 + i) }));
+        const rotated = await times(20, (i) => on(i).keys.addSuccessor(nexts[i]!, { replaces: first.kid, replacedNotAfter: at(3600 + i) }));
+        expect(rotated.filter(Boolean)).toHaveLength(1);
+        const winner = rotated.indexOf(true);
+        const keys = new Map((await on(0).keys.list()).map((k) => [k.kid, k]));
+        expect(keys.size).toBe(2);
+        expect(keys.get(first.kid)).toMatchObject({ retiredAt: at(70 + winner), notAfter: at(3600 + winner) });
+        expect(keys.get(nexts[winner]!.kid)).toMatchObject({ retiredAt: null, notAfter: null });
       });
 
       it('20 concurrent creates of one username: one user, the rest user_exists', { timeout }, async () => {
