@@ -4,14 +4,16 @@
  * with the strategy's own declarations in a child vitest process; the kit must fail every planted copy — in
  * the check meant to catch it — and pass the unmodified copy. Mutants are made from the real source by exact
  * edits, so a change to the strategy that makes an edit miss fails here instead of silently testing nothing.
- * A summary (which checks failed for which mutant, and the run time) goes to test-artifacts/kit-mutation.json.
+ * One control that is not a copy (test/controls/) proves the timing statistics on a leak the example cannot
+ * have. A summary (which checks failed for which mutant, and the run time) goes to
+ * test-artifacts/kit-mutation.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUTANTS, type Mutant } from './mutants.js';
+import { CONTROLS, DECLARATION_CHECKS, MUTANTS, type Mutant } from './mutants.js';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(PACKAGE, '..', '..');
@@ -41,11 +43,18 @@ function plant(source: string, mutant: Mutant): string {
 }
 
 const CLEAN: Mutant = { name: 'clean', bugClass: 'none: the unmodified strategy', edits: [], caughtBy: [] };
+const ALL = [CLEAN, ...MUTANTS, ...CONTROLS];
 const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 
 function writeCopy(mutant: Mutant): void {
   const dir = join(WORK, slug(mutant.name));
   mkdirSync(dir, { recursive: true });
+  if (mutant.control) {
+    // Controls import the example relative to test/controls/; from the copy, that is an absolute path.
+    const source = readFileSync(join(PACKAGE, 'test/controls', mutant.control), 'utf8');
+    writeFileSync(join(dir, 'kit.test.ts'), source.replaceAll("'../../src/", `'${join(PACKAGE, 'src')}/`));
+    return;
+  }
   writeFileSync(join(dir, 'strategy.ts'), plant(SOURCE, mutant));
   writeFileSync(
     join(dir, 'kit.test.ts'),
@@ -100,11 +109,11 @@ describe('the strategy conformance kit against planted bugs', () => {
 
   beforeAll(async () => {
     rmSync(WORK, { recursive: true, force: true });
-    for (const m of [CLEAN, ...MUTANTS]) writeCopy(m);
+    for (const m of ALL) writeCopy(m);
     const { report, stderr } = await runKit();
     results = new Map();
     for (const file of report.testResults) {
-      const name = [CLEAN, ...MUTANTS].find((m) => file.name.includes(`/${slug(m.name)}/`))?.name;
+      const name = ALL.find((m) => file.name.includes(`/${slug(m.name)}/`))?.name;
       if (!name) throw new Error(`a report for an unknown file: ${file.name}`);
       if (file.assertionResults.length === 0) throw new Error(`${name}: no test ran — ${file.message ?? stderr.slice(-2000)}`);
       results.set(name, file.assertionResults);
@@ -115,7 +124,7 @@ describe('the strategy conformance kit against planted bugs', () => {
     if (!results) return;
     const summary = {
       seconds: Math.round((Date.now() - started) / 100) / 10,
-      mutants: [CLEAN, ...MUTANTS].map((m) => ({
+      mutants: ALL.map((m) => ({
         name: m.name,
         bugClass: m.bugClass,
         failedChecks: (results.get(m.name) ?? []).filter((a) => a.status === 'failed').map((a) => a.title),
@@ -131,9 +140,18 @@ describe('the strategy conformance kit against planted bugs', () => {
     expect(clean.length).toBeGreaterThanOrEqual(18);
   });
 
-  it.each(MUTANTS.map((m) => [m.name, m] as const))('catches: %s', (_name, mutant) => {
-    const failed = results.get(mutant.name)!.filter((a) => a.status === 'failed').map((a) => a.title);
+  it.each([...MUTANTS, ...CONTROLS].map((m) => [m.name, m] as const))('catches: %s', (_name, mutant) => {
+    const failures = results.get(mutant.name)!.filter((a) => a.status === 'failed');
+    const failed = failures.map((a) => a.title);
     const caught = mutant.caughtBy.filter((prefix) => failed.some((title) => title.startsWith(prefix)));
     expect(caught, `${mutant.bugClass}: expected the kit's "${mutant.caughtBy.join('" or "')}" check to fail; failed checks: ${JSON.stringify(failed)}`).not.toEqual([]);
+    if (mutant.messageIncludes) {
+      const designated = failures.filter((a) => mutant.caughtBy.some((prefix) => a.title.startsWith(prefix)));
+      for (const a of designated) expect(a.failureMessages.join('\n'), a.title).toContain(mutant.messageIncludes);
+    }
+    if (mutant.needsDeclaration) {
+      // The honest half: only declared-property checks see this class; without the declaration the kit passes it.
+      expect(failed.filter((title) => !DECLARATION_CHECKS.some((prefix) => title.startsWith(prefix))), 'checks that fail without any declaration').toEqual([]);
+    }
   });
 });

@@ -41,8 +41,6 @@ export function schemaHygiene(root: JsonSchema, openObjects: readonly string[] =
       if (items && typeof items === 'object') walk(items, path ? `${path}.[]` : '[]', depth + 1, true);
     }
     if (types.includes('object')) {
-      const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
-      for (const [name, child] of Object.entries(props)) walk(child, path ? `${path}.${name}` : name, depth + 1, true);
       const additional = schema.additionalProperties;
       if (additional !== false && !open.has(path)) {
         problems.push({
@@ -51,6 +49,8 @@ export function schemaHygiene(root: JsonSchema, openObjects: readonly string[] =
           problem: `${shown(path)} accepts unknown properties: make it z.strictObject(...), or declare it in openObjects if its API says unknown properties are allowed`,
         });
       }
+      const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+      for (const [name, child] of Object.entries(props)) walk(child, path ? `${path}.${name}` : name, depth + 1, true);
       // A record's values (or an open object's typed extras) need bounds like any field.
       if (additional && typeof additional === 'object' && Object.keys(additional).length > 0) walk(additional as JsonSchema, path ? `${path}.*` : '*', depth + 1, true);
     }

@@ -9,7 +9,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { GatehouseResponse } from '@gatehouse-auth/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import {
   DELETE,
   getPath,
@@ -82,13 +82,29 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
     /** A harness's own declarations: their bodies belong to the users its setup() created. */
     const own = (h: Harness): StrategyDeclarations => h.fixture.declares ?? {};
 
+    // A failed setup (or a declaration naming a field the schema lacks) fails every check with its error,
+    // rather than leaving them skipped, which a reader could take for "not applicable".
+    let setupError: unknown;
     beforeAll(async () => {
-      kit.strategy = (await options.strategy()) as KitState['strategy'];
-      schema = inputJsonSchema(kit.strategy.requestSchema);
-      main = await fresh('main');
-      declares = main.fixture.declares ?? {};
-      checkDeclarations(declares, schema);
+      try {
+        kit.strategy = (await options.strategy()) as KitState['strategy'];
+        schema = inputJsonSchema(kit.strategy.requestSchema);
+        main = await fresh('main');
+        declares = main.fixture.declares ?? {};
+        checkDeclarations(declares, schema);
+      } catch (err) {
+        setupError = err;
+      }
     });
+    type CheckBody = (ctx: TestContext) => unknown;
+    function check(title: string, a: CheckBody | { timeout: number }, b?: CheckBody): void {
+      const body = (typeof a === 'function' ? a : b)!;
+      const timeout = typeof a === 'function' ? undefined : a.timeout;
+      it(title, { timeout }, (ctx) => {
+        if (setupError !== undefined) throw setupError;
+        return body(ctx);
+      });
+    }
     afterAll(async () => {
       const errors: unknown[] = [];
       for (const h of kit.harnesses.reverse()) await h.close().catch((err: unknown) => errors.push(err));
@@ -107,7 +123,6 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
         spare ??= await h.fixture.validBody();
         const body = withPath(spare, path, value);
         if (!kit.strategy.requestSchema.safeParse(body).success) return body;
-        spare = undefined;
         return withPath(await h.fixture.validBody(), path, value);
       };
     };
@@ -119,7 +134,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
     };
 
     // ── the contract ─────────────────────────────────────────────────────────────────────────────
-    it('contract: id, route, dialect and schemas are well-formed', () => {
+    check('contract: id, route, dialect and schemas are well-formed', () => {
       const strategy = kit.strategy;
       expect(strategy.id).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
       expect(strategy.route.method).toBe('POST');
@@ -130,20 +145,20 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       expect(typeof strategy.authenticate).toBe('function');
     });
 
-    it('contract: the route is documented in a valid OpenAPI 3.1 document', async () => {
+    check('contract: the route is documented in a valid OpenAPI 3.1 document', async () => {
       const doc = main.gatehouse.openapi() as { paths: Record<string, Record<string, unknown>> };
       const result = await new Validator().validate(structuredClone(doc));
       expect(result.errors ?? []).toEqual([]);
       expect(doc.paths[kit.strategy.route.path]).toHaveProperty('post');
     });
 
-    it('schema hygiene: every string has a maximum length, every array a maximum size, every field a type', () => {
+    check('schema hygiene: every string has a maximum length, every array a maximum size, every field a type', () => {
       const problems = schemaHygiene(schema, declares.openObjects).filter((p) => p.kind !== 'open');
       const lines = problems.map((p) => `${shown(p.path)}: ${p.problem}`);
       expect(lines, report(lines, 'fields of the request schema are unbounded or untyped')).toEqual([]);
     });
 
-    it('schema hygiene: every object refuses unknown properties (unless declared in openObjects), in the schema and in practice', async () => {
+    check('schema hygiene: every object refuses unknown properties (unless declared in openObjects), in the schema and in practice', async () => {
       const problems = schemaHygiene(schema, declares.openObjects)
         .filter((p) => p.kind === 'open')
         .map((p) => `${shown(p.path)}: ${p.problem}`);
@@ -163,7 +178,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
     });
 
     // ── the happy path and the plain refusals ───────────────────────────────────────────────────
-    it("success: the fixture's valid body logs in; the body matches the response schema; no-store; audited; no secret in it", async () => {
+    check("success: the fixture's valid body logs in; the body matches the response schema; no-store; audited; no secret in it", async () => {
       const mark = kit.evidence.entries.length;
       const res = await main.send(await main.fixture.validBody(), { label: 'the valid body' });
       expect([200, 201, 302, 303], short(res.body)).toContain(res.status);
@@ -174,7 +189,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       expect(findings, `a secret in the success response (tokens decoded) or what it logged:\n${describeFindings(findings)}`).toEqual([]);
     });
 
-    it('wrong credentials: refused with a 4xx in the dialect, audited as login.failed with a reasonCode; no secret in the error', async () => {
+    check('wrong credentials: refused with a 4xx in the dialect, audited as login.failed with a reasonCode; no secret in the error', async () => {
       const mark = kit.evidence.entries.length;
       const res = await main.send(await main.fixture.invalidCredentialsBody(), { label: 'the invalid-credentials body' });
       expect(unsafeResponse(main, res, 'the invalid-credentials body')).toBeNull();
@@ -184,7 +199,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       expect(findings, `a secret in the error response or what it logged:\n${describeFindings(findings)}`).toEqual([]);
     });
 
-    it("body errors: non-object bodies and the adapters' body errors (413, malformed JSON, 415) are 4xx in the dialect", async () => {
+    check("body errors: non-object bodies and the adapters' body errors (413, malformed JSON, 415) are 4xx in the dialect", async () => {
       const problems: string[] = [];
       const expectRefused = (res: GatehouseResponse, label: string) => {
         const unsafe = unsafeResponse(main, res, label);
@@ -199,13 +214,18 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
     });
 
     // ── hostile input, derived from the request schema ─────────────────────────────────────────
-    it('hostile input: every hostile value class in every declared field (optional and nested ones too) is answered with a 4xx or a success — never a 5xx, a stack trace or an unexpected exception', { timeout: SLOW }, async () => {
+    check('hostile input: every hostile value class in every declared field (optional and nested ones too, and an extra one in each open object) is answered with a 4xx or a success — never a 5xx, a stack trace or an unexpected exception', { timeout: SLOW }, async () => {
       const h = await fresh('hostile input (fields)');
       const address = addresses();
       const problems: string[] = [];
       const bodyWith = bodyMaker(h);
-      for (const field of schemaFields(schema)) {
-        for (const { label: what, value } of [...hostileValuesFor(field.schema), { label: 'removed', value: DELETE as unknown }]) {
+      // Declared fields, and an undeclared one in every object declared open (it reaches the strategy too).
+      const targets = [
+        ...schemaFields(schema).map((f) => ({ path: f.path, schema: f.schema, removable: true })),
+        ...(declares.openObjects ?? []).map((path) => ({ path: path ? `${path}.extra` : 'extra', schema: {}, removable: false })),
+      ];
+      for (const field of targets) {
+        for (const { label: what, value } of [...hostileValuesFor(field.schema), ...(field.removable ? [{ label: 'removed', value: DELETE as unknown }] : [])]) {
           const label = `${field.path} = ${what}`;
           const res = await h.send(await bodyWith(field.path, value), { label, request: address(h) });
           const unsafe = unsafeResponse(h, res, label);
@@ -220,7 +240,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       expect(problems, report(problems, 'hostile values were mishandled')).toEqual([]);
     });
 
-    it('hostile input: __proto__, constructor and prototype keys in every object are refused (or ignored where the object is open) and pollute nothing', async () => {
+    check('hostile input: __proto__, constructor and prototype keys in every object are refused (or ignored where the object is open) and pollute nothing', async () => {
       const h = await fresh('hostile input (prototype keys)');
       const bodyWith = bodyMaker(h);
       const open = new Set(declares.openObjects ?? []);
@@ -243,7 +263,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       expect(problems, report(problems, 'prototype keys were mishandled')).toEqual([]);
     });
 
-    it('hostile input: random bodies derived from the request schema and mutations of valid ones (fast-check) are never a 5xx', { timeout: SLOW }, async () => {
+    check('hostile input: random bodies derived from the request schema and mutations of valid ones (fast-check) are never a 5xx', { timeout: SLOW }, async () => {
       const h = await fresh('hostile input (random)');
       const address = addresses();
       const runs = options.fuzz?.runs ?? DEFAULT_FUZZ_RUNS;
@@ -269,7 +289,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
     });
 
     // ── declared properties ─────────────────────────────────────────────────────────────────────
-    it(`single use: the same valid body twice — the second is refused; ${CONCURRENT_COPIES} concurrent copies of one body — exactly one wins`, async (ctx) => {
+    check(`single use: the same valid body twice — the second is refused; ${CONCURRENT_COPIES} concurrent copies of one body — exactly one wins`, async (ctx) => {
       if (!declares.singleUse) return ctx.skip('singleUse is not declared');
       const h = await fresh('single use');
       const body = await h.fixture.validBody();
@@ -299,7 +319,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       }
     });
 
-    it('time window: with the injected clock moved, a body just inside the window logs in and one just outside it (either way) is refused', async (ctx) => {
+    check('time window: with the injected clock moved, a body just inside the window logs in and one just outside it (either way) is refused', async (ctx) => {
       const window = declares.timeWindow;
       if (!window) return ctx.skip('timeWindow is not declared');
       const h = await fresh('time window');
@@ -349,7 +369,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       return { canonical, equivalent, problems };
     }
 
-    it('identifier: case, whitespace and NFKC spellings of one identifier log in to that same account or not at all', async (ctx) => {
+    check('identifier: case, whitespace and NFKC spellings of one identifier log in to that same account or not at all', async (ctx) => {
       if (!declares.identifier) return ctx.skip('identifier is not declared');
       const h = await fresh('identifier (one account)');
       const { equivalent, problems } = await equivalentSpellings(h, normaliseIdentifier(own(h).identifier)!);
@@ -357,7 +377,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       expect(problems, report(problems, 'spellings mishandled')).toEqual([]);
     });
 
-    it('identifier: failures spread over every spelling that reaches the account share one lockout counter (lockoutAfter failures, then the right secret is refused)', async (ctx) => {
+    check('identifier: failures spread over every spelling that reaches the account share one lockout counter (lockoutAfter failures, then the right secret is refused)', async (ctx) => {
       const lockoutAfter = normaliseIdentifier(declares.identifier)?.lockoutAfter;
       if (!declares.identifier) return ctx.skip('identifier is not declared');
       if (lockoutAfter === undefined) return ctx.skip('identifier.lockoutAfter is not declared (no lockout to share)');
@@ -384,7 +404,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       ).toBe(true);
     });
 
-    it('enumeration: an unknown identifier and a wrong secret get identical responses (status, headers, body), attempt after attempt', async (ctx) => {
+    check('enumeration: an unknown identifier and a wrong secret get identical responses (status, headers, body), attempt after attempt', async (ctx) => {
       if (!declares.enumeration) return ctx.skip('enumeration is not declared');
       const h = await fresh('enumeration (responses)');
       const decl = own(h).enumeration!;
@@ -400,7 +420,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       }
     });
 
-    it(`enumeration: an unknown identifier and a wrong secret take the same time (Mann-Whitney U, two-sided, α = ${TIMING_DEFAULTS.alpha} unless set, repeated once on a fresh sample before it counts)`, { timeout: SLOW }, async (ctx) => {
+    check(`enumeration: an unknown identifier and a wrong secret take the same time (Mann-Whitney U, two-sided, α = ${TIMING_DEFAULTS.alpha} unless set, repeated once on a fresh sample before it counts)`, { timeout: SLOW }, async (ctx) => {
       const timing = declares.enumeration?.timing;
       if (!declares.enumeration) return ctx.skip('enumeration is not declared');
       if (timing === false) return ctx.skip('enumeration.timing is false');
@@ -427,7 +447,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       expect(verdict.different, `timings differ at α = ${alpha} in both runs — the time taken tells a caller which accounts exist:\n${runs.join('\n')}`).toBe(false);
     });
 
-    it('constant-time comparison: the successful and the refused login both compare with crypto.timingSafeEqual', async (ctx) => {
+    check('constant-time comparison: the successful and the refused login both compare with crypto.timingSafeEqual', async (ctx) => {
       if (!declares.constantTimeComparison) return ctx.skip('constantTimeComparison is not declared');
       const h = await fresh('constant-time comparison');
       const valid = await h.fixture.validBody();
@@ -447,7 +467,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
     });
 
     // ── last: everything every Gatehouse of this suite said ─────────────────────────────────────
-    it('secrets: no declared secret — as is, base64, base64url, hex, URL- or JSON-escaped — in any response (tokens decoded), log line or audit event of the whole run', (ctx) => {
+    check('secrets: no declared secret — as is, base64, base64url, hex, URL- or JSON-escaped — in any response (tokens decoded), log line or audit event of the whole run', (ctx) => {
       if (kit.evidence.secrets.length === 0) return ctx.skip('the fixture declares no secrets');
       const findings = kit.evidence.scan();
       expect(findings, `secrets leaked:\n${describeFindings(findings)}`).toEqual([]);
