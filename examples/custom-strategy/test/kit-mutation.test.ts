@@ -149,6 +149,9 @@ describe('the strategy conformance kit against planted bugs', () => {
       const designated = failures.filter((a) => mutant.caughtBy.some((prefix) => a.title.startsWith(prefix)));
       for (const a of designated) expect(a.failureMessages.join('\n'), a.title).toContain(mutant.messageIncludes);
     }
+    if (mutant.messagesExclude) {
+      for (const a of failures) expect(a.failureMessages.join('\n'), `${a.title} prints the secret`).not.toMatch(mutant.messagesExclude);
+    }
     if (mutant.needsDeclaration) {
       // The honest half: only declared-property checks see this class; without the declaration the kit passes it.
       expect(failed.filter((title) => !DECLARATION_CHECKS.some((prefix) => title.startsWith(prefix))), 'checks that fail without any declaration').toEqual([]);

@@ -20,6 +20,8 @@ export interface Mutant {
   needsDeclaration?: boolean;
   /** Text every failing check's message must contain (for controls that fail the whole suite). */
   messageIncludes?: string;
+  /** A pattern no failure message may match (the kit must not print the secret it found). */
+  messagesExclude?: RegExp;
 }
 
 /** Title prefixes of the checks that test a declaration. */
@@ -34,6 +36,8 @@ export const MUTANTS: Mutant[] = [
     bugClass: 'the 401 body quotes the identity secret',
     edits: [["'Invalid signature');", '`Invalid signature (expected an HMAC-SHA256 with key ${secret})`);']],
     caughtBy: ['wrong credentials:', 'secrets:'],
+    // The enumeration check fails too, with a diff of the two answers: the secret in it must be redacted.
+    messagesExclude: /with key [A-Za-z0-9_-]{43}/,
   },
   {
     name: 'secret in the success body',

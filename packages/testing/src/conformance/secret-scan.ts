@@ -11,18 +11,19 @@ export const MIN_SECRET_LENGTH = 8;
 export type Secret = string | Uint8Array;
 
 export interface SecretForm {
-  /** Which declared secret (index in the fixture's `secrets`). */
-  secret: number;
+  /** Which declared secret: `secrets[i]`, or a label the caller gives. */
+  secret: string;
   /** `as is`, `base64`, `hex`… */
   encoding: string;
   value: string;
 }
 
 /** Every form of each secret worth searching for (deduplicated; none shorter than MIN_SECRET_LENGTH). */
-export function secretForms(secrets: readonly Secret[]): SecretForm[] {
+export function secretForms(secrets: readonly Secret[], labels: readonly string[] = []): SecretForm[] {
   const out: SecretForm[] = [];
   const seen = new Set<string>();
   secrets.forEach((secret, index) => {
+    const label = labels[index] ?? `secrets[${index}]`;
     const text = typeof secret === 'string' ? secret : null;
     const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
     if ((text ?? bytes).length < MIN_SECRET_LENGTH) {
@@ -31,7 +32,7 @@ export function secretForms(secrets: readonly Secret[]): SecretForm[] {
     const add = (encoding: string, value: string) => {
       if (value.length < MIN_SECRET_LENGTH || seen.has(value)) return;
       seen.add(value);
-      out.push({ secret: index, encoding, value });
+      out.push({ secret: label, encoding, value });
     };
     if (text !== null) {
       add('as is', text);
@@ -162,7 +163,7 @@ function isUtf8Text(bytes: Buffer): boolean {
 }
 
 export interface SecretFinding {
-  secret: number;
+  secret: string;
   encoding: string;
   where: string;
 }
@@ -179,9 +180,16 @@ export function findSecrets(exposed: readonly Exposed[], forms: readonly SecretF
   return findings;
 }
 
+/** Replaces every form of every secret in `text` with a placeholder naming it (for diffs in failure messages). */
+export function redact(text: string, forms: readonly SecretForm[]): string {
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.value.length - a.value.length)) out = out.split(form.value).join(`<${form.secret}>`);
+  return out;
+}
+
 /** One line per finding, for a failure message (the secret itself is never printed). */
 export function describeFindings(findings: readonly SecretFinding[], limit = 20): string {
-  const lines = findings.slice(0, limit).map((f) => `secrets[${f.secret}] (${f.encoding}) in ${f.where}`);
+  const lines = findings.slice(0, limit).map((f) => `${f.secret} (${f.encoding}) in ${f.where}`);
   if (findings.length > limit) lines.push(`… and ${findings.length - limit} more`);
   return lines.join('\n');
 }

@@ -14,7 +14,7 @@ import {
   type Strategy,
 } from '@gatehouse-auth/core';
 import { expect } from 'vitest';
-import { exposedStrings, findSecrets, secretForms, type Exposed, type Secret, type SecretFinding } from './secret-scan.js';
+import { exposedStrings, findSecrets, redact, secretForms, type Exposed, type Secret, type SecretFinding, type SecretForm } from './secret-scan.js';
 import type { Body, StrategyConformanceOptions, StrategyFixture } from './strategy-types.js';
 
 export interface EvidenceEntry {
@@ -26,20 +26,34 @@ export interface EvidenceEntry {
 export class Evidence {
   readonly entries: EvidenceEntry[] = [];
   readonly secrets: Secret[] = [];
+  /** `secrets[i] (<harness> setup)`: which fixture declared each secret, and at which index. */
+  readonly labels: string[] = [];
+  /** The check running now (the start of its title), so a finding says which check produced the output. */
+  check = 'setup';
 
   add(where: string, value: unknown): void {
-    this.entries.push({ where, value });
+    this.entries.push({ where: `${this.check}: ${where}`, value });
   }
 
-  addSecrets(secrets: readonly Secret[]): void {
-    for (const s of secrets) {
-      if (!this.secrets.some((known) => sameSecret(known, s))) this.secrets.push(s);
-    }
+  #forms: SecretForm[] | undefined;
+
+  addSecrets(secrets: readonly Secret[], purpose: string): void {
+    secrets.forEach((s, i) => {
+      if (this.secrets.some((known) => sameSecret(known, s))) return;
+      this.secrets.push(s);
+      this.labels.push(`secrets[${i}] (${purpose} setup)`);
+      this.#forms = undefined;
+    });
+  }
+
+  forms(): SecretForm[] {
+    this.#forms ??= secretForms(this.secrets, this.labels);
+    return this.#forms;
   }
 
   /** Findings among the entries from index `from` on. */
   scan(from = 0): SecretFinding[] {
-    const forms = secretForms(this.secrets);
+    const forms = this.forms();
     if (forms.length === 0) return [];
     const exposed: Exposed[] = [];
     for (const entry of this.entries.slice(from)) exposed.push(...exposedStrings(entry.value, entry.where));
@@ -95,7 +109,7 @@ export class Harness {
       const line = (level: string) => (objOrMsg: object | string, msg?: string) => {
         const entry: LogLine = typeof objOrMsg === 'string' ? { level, obj: { ...bindings }, msg: objOrMsg } : { level, obj: { ...bindings, ...objOrMsg }, msg };
         logs.push(entry);
-        evidence.add(`${purpose}: log line (${level}${entry.msg ? ` "${entry.msg}"` : ''})`, entry);
+        evidence.add(`log line (${level}${entry.msg ? ` "${entry.msg}"` : ''})`, entry);
       };
       return {
         debug: line('debug'),
@@ -103,7 +117,7 @@ export class Harness {
         warn: line('warn'),
         error: line('error'),
         child: (more) => {
-          evidence.add(`${purpose}: logger.child bindings`, more);
+          evidence.add('logger.child bindings', more);
           return logger({ ...bindings, ...more });
         },
       };
@@ -113,7 +127,7 @@ export class Harness {
       logger: logger(),
       audit: (event) => {
         audit.push(event);
-        evidence.add(`${purpose}: audit event ${event.type}`, event);
+        evidence.add(`audit event ${event.type}`, event);
       },
       ...kit.options.gatehouseOptions,
       strategies: [kit.strategy],
@@ -122,7 +136,7 @@ export class Harness {
     kit.harnesses.push(harness);
     const fixture = await kit.options.setup(gatehouse, clock);
     harness.fixtureValue = fixture;
-    evidence.addSecrets(fixture.secrets ?? []);
+    evidence.addSecrets(fixture.secrets ?? [], purpose);
     return harness;
   }
 
@@ -145,8 +159,13 @@ export class Harness {
       headers: { 'content-type': 'application/json', ...fx.request?.headers, ...over.headers },
       body,
     });
-    this.evidence.add(`${this.purpose}: response to ${options.label}`, { status: res.status, headers: res.headers, cookies: res.cookies, body: res.body });
+    this.evidence.add(`response to ${options.label}`, { status: res.status, headers: res.headers, cookies: res.cookies, body: res.body });
     return res;
+  }
+
+  /** The forms of every secret declared so far, for redacting failure messages. */
+  secretForms(): SecretForm[] {
+    return this.evidence.forms();
   }
 
   /** The audit event and error log line of one response (by its request id). */
@@ -191,6 +210,11 @@ const STACK_TRACE = /\n\s+at |node_modules|\.[cm]?[jt]s:\d+|\b(?:TypeError|Refer
  * from the error log line), a trace in the body or headers, or a 4xx not in the dialect's error shape.
  */
 export function unsafeResponse(harness: Harness, res: GatehouseResponse, label: string): string | null {
+  const problem = unsafeResponseProblem(harness, res, label);
+  return problem === null ? null : redact(problem, harness.secretForms());
+}
+
+function unsafeResponseProblem(harness: Harness, res: GatehouseResponse, label: string): string | null {
   if (res.status >= 500) {
     const { audit, error } = harness.traceOf(res);
     const err = (error?.obj as { err?: { type?: string; stack?: string } } | undefined)?.err;
@@ -226,11 +250,14 @@ export function subjectOf(res: GatehouseResponse): string | undefined {
   return undefined;
 }
 
-/** A response with the per-request parts (request id) replaced, for comparing two answers. */
-export function comparable(res: GatehouseResponse): unknown {
+/**
+ * A response with the per-request parts (request id) replaced, for comparing two answers; any declared secret
+ * in it is replaced by its name, so a failing comparison does not print it.
+ */
+export function comparable(res: GatehouseResponse, forms: readonly SecretForm[] = []): unknown {
   const id = res.headers['x-request-id'] ?? '\u0000none';
   const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'x-request-id').sort(([a], [b]) => a.localeCompare(b)));
-  const swap = (v: unknown) => JSON.parse(JSON.stringify(v ?? null).split(id).join('<request-id>')) as unknown;
+  const swap = (v: unknown) => JSON.parse(redact(JSON.stringify(v ?? null).split(id).join('<request-id>'), forms)) as unknown;
   return { status: res.status, headers: swap(headers), cookies: swap(res.cookies), body: swap(res.body) };
 }
 

@@ -25,7 +25,7 @@ import {
 import { countConstantTimeComparisons } from './constant-time-probe.js';
 import { identifierVariants, type IdentifierVariant } from './identifier-variants.js';
 import { objectPaths, schemaHygiene, shown } from './schema-hygiene.js';
-import { describeFindings } from './secret-scan.js';
+import { describeFindings, redact } from './secret-scan.js';
 import {
   addressSequence,
   comparable,
@@ -62,7 +62,7 @@ const polluted = () => POLLUTION_MARKERS.filter((k) => (Object.prototype as Reco
 const unpollute = () => {
   for (const k of POLLUTION_MARKERS) delete (Object.prototype as Record<string, unknown>)[k];
 };
-const short = (v: unknown) => {
+const shortText = (v: unknown) => {
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 300 ? `${text.slice(0, 300)}…(${text.length} chars)` : text;
 };
@@ -79,6 +79,8 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
     let declares: StrategyDeclarations = {};
     let schema: JsonSchema;
     const fresh = (purpose: string) => Harness.open(kit, purpose);
+    /** A value for a failure message: short, and with every declared secret replaced by its name. */
+    const short = (v: unknown) => redact(shortText(v), kit.evidence.forms());
     /** A harness's own declarations: their bodies belong to the users its setup() created. */
     const own = (h: Harness): StrategyDeclarations => h.fixture.declares ?? {};
 
@@ -102,6 +104,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
       const timeout = typeof a === 'function' ? undefined : a.timeout;
       it(title, { timeout }, (ctx) => {
         if (setupError !== undefined) throw setupError;
+        kit.evidence.check = title.slice(0, title.indexOf(':'));
         return body(ctx);
       });
     }
@@ -416,7 +419,8 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
           expect(unsafeResponse(h, res, what)).toBeNull();
           expect(isRefusal(res), `${what}, attempt ${i}: ${res.status} ${short(res.body)}`).toBe(true);
         }
-        expect(comparable(unknown), `attempt ${i}: the answer to an unknown identifier differs from the answer to a wrong secret — the difference tells a caller which accounts exist`).toEqual(comparable(wrong));
+        const forms = kit.evidence.forms();
+        expect(comparable(unknown, forms), `attempt ${i}: the answer to an unknown identifier differs from the answer to a wrong secret — the difference tells a caller which accounts exist`).toEqual(comparable(wrong, forms));
       }
     });
 
@@ -442,7 +446,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
         expect([...statuses], 'every timed attempt must get the same status, or the timings compare different things').toHaveLength(1);
         return { a: sample.a, b: sample.b };
       });
-      const runs = verdict.runs.map((r, i) => `run ${i + 1}: n=${r.n} each, median unknown ${r.medianA} ms, median wrong secret ${r.medianB} ms, U=${r.mannWhitney.u}, p=${r.mannWhitney.p.toPrecision(3)}`);
+      const runs = verdict.runs.map((r, i) => `run ${i + 1}: n=${r.n} each, median unknown ${r.medianA} ms, median wrong secret ${r.medianB} ms, U=${r.mannWhitney.u}, p=${r.mannWhitney.p === 0 ? '<1e-15' : r.mannWhitney.p.toPrecision(3)}`);
       await ctx.annotate(runs.join('; '));
       expect(verdict.different, `timings differ at α = ${alpha} in both runs — the time taken tells a caller which accounts exist:\n${runs.join('\n')}`).toBe(false);
     });
@@ -479,7 +483,7 @@ export function runStrategyConformance(name: string, options: StrategyConformanc
 function timeIn(value: unknown, field: string): number {
   if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw new Error(`timeWindow.field ${field} holds ${short(value)} in validBody(), not a date`);
+  if (!Number.isFinite(ms)) throw new Error(`timeWindow.field ${field} holds ${shortText(value)} in validBody(), not a date`);
   return ms;
 }
 
