@@ -14,6 +14,9 @@ runStrategyConformance('api-key (examples/custom-strategy)', {
       validBody: () => ({ identityId: identity.id, apiKey }),
       invalidCredentialsBody: () => ({ identityId: identity.id, apiKey: generateApiKey().apiKey }),
       secrets: [apiKey],
+      // An unknown identity is a 404, as Infisical answers (ids are not secrets): no enumeration promise.
+      // A key is a bearer secret, not single use and not time-bound; its hash is compared here, in constant time.
+      declares: { constantTimeComparison: true },
     };
   },
 });

@@ -1,4 +1,10 @@
-/** The shared strategy conformance suite, with the STS emulator verifying the client's signatures. */
+/**
+ * The strategy conformance kit, with the STS emulator verifying the client's signatures. Declared: a signed
+ * body logs in once (SignatureNonce claimed atomically) and only within ±15 minutes of the clock
+ * (Timestamp). Not declared, and why: `identityId` is matched exactly and an unknown one is a 404, as
+ * Infisical answers (seed 000) — identity ids are not secrets, so there is no enumeration promise to make;
+ * the AccessKey secret is compared by STS, not here, so there is no local comparison to probe.
+ */
 import { buildAlicloudLoginBody } from '@gatehouse-auth/client';
 import { createStsEmulator, type StsEmulator } from '@gatehouse-auth/testing/sts';
 import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
@@ -21,9 +27,13 @@ runStrategyConformance('alicloud', {
       validBody: () => body(ALICE),
       invalidCredentialsBody: () => body({ ...ALICE, secret: BOB.secret }),
       secrets: [ALICE.secret, BOB.secret],
-      cleanup: async () => {
-        await sts?.close();
+      declares: {
+        singleUse: true,
+        timeWindow: { field: 'Timestamp', seconds: 900 },
       },
     };
+  },
+  teardown: async () => {
+    await sts?.close();
   },
 });

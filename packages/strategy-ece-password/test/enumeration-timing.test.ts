@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock, createGatehouse, createMemoryStores, type Gatehouse } from '@gatehouse-auth/core';
 import { DEFAULT_ARGON2, PasswordVerifier, createPasswordUser } from '@gatehouse-auth/core/password';
 import { ECE_LOGIN_PATH, ecePasswordStrategy, type AuthenticationBackend } from '../src/index.js';
-import { mannWhitneyU, permutationTestMedians } from './support/distributions.js';
+import { mannWhitneyU, permutationTestMedians } from '@gatehouse-auth/testing/stats';
 
 const PAIRS = 250;
 const WARMUP_PAIRS = 20;

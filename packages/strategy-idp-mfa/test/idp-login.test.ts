@@ -121,13 +121,24 @@ describe('OIDC', () => {
     expect(lastReason()).toBe('idp_email_invalid');
   });
 
-  it('an authorization code works once (the IdP refuses the replay: invalid_grant → 401)', async () => {
+  it('an authorization code works once: the replay is refused (401) before it reaches the IdP; a code the IdP does not know is refused by the IdP', async () => {
     await addUser(app, { email: 'erin@example.com' });
     const code = await idp.authorizationCode('erin');
     expect((await oidc('corp', code)).status).toBe(200);
+    const exchanges = idp.requests.get('POST /token') ?? 0;
     expectConnectError(await oidc('corp', code), 'unauthenticated', 401);
-    expect(lastReason()).toBe('idp_code_rejected');
+    expect(lastReason()).toBe('idp_code_replayed');
+    expect(idp.requests.get('POST /token') ?? 0).toBe(exchanges);
     expectConnectError(await oidc('corp', 'made-up-code'), 'unauthenticated', 401);
+    expect(lastReason()).toBe('idp_code_rejected');
+  });
+
+  it('of 10 concurrent logins with one authorization code exactly one succeeds, and the IdP sees one exchange', async () => {
+    const code = await idp.authorizationCode('erin');
+    const exchanges = idp.requests.get('POST /token') ?? 0;
+    const results = await Promise.all(Array.from({ length: 10 }, () => app.loginInProcess({ idpName: 'idps/corp', idpContext: { oidcContext: { code } } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(401)]);
+    expect((idp.requests.get('POST /token') ?? 0) - exchanges).toBe(1);
   });
 
   it('OIDC + MFA: the IdP login answers only {mfaTempToken}; the OTP completes it', async () => {

@@ -1,4 +1,10 @@
-/** The shared strategy conformance suite, with the client chain handed over as the TLS socket's peer chain. */
+/**
+ * The strategy conformance kit, with the client chain handed over as the TLS socket's peer chain. Nothing to
+ * declare beyond the contract: a certificate login is meant to repeat (no single use), its time checks are the
+ * certificates' validity (not a body field; test/decisions.test.ts moves the clock across them), identities are
+ * matched exactly and an unknown one is a 404 as Infisical answers (seed 002), and no secret is compared here
+ * (signatures are verified). The private keys are declared secrets: none may leak into any output.
+ */
 import { createCa } from '@gatehouse-auth/testing/certs';
 import { runStrategyConformance } from '@gatehouse-auth/testing/conformance';
 import { tlsCertStrategy } from '../src/index.js';

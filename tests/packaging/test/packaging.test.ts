@@ -1,8 +1,9 @@
 /**
  * Gatehouse as a new user gets it: every published package packed with `npm pack`, checked by publint and
  * arethetypeswrong, and installed from the tarballs into folders outside the workspace, where an ESM app, a
- * CommonJS app and a TypeScript `nodenext` app (skipLibCheck off) each log in through one adapter; and the
- * CLI's production install, which must not carry test or demo code.
+ * CommonJS app and a TypeScript `nodenext` app (skipLibCheck off) each log in through one adapter; a plugin
+ * package runs the strategy conformance kit with vitest; and the CLI's production install, which must not
+ * carry test or demo code.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, measureNodeModules, productionClosure, publishedPackages, ROOT, run } from './support.js';
 
-// The linters' own command-line entries, run with this Node.
+// The linters' own command-line entries, run with this Node. Tests that run tools over every tarball or compile
+// an app get bounds for a busy machine, not for a fast one: they assert results, never durations.
 const PUBLINT = join(ROOT, 'node_modules/.bin/publint');
 const ATTW = join(ROOT, 'node_modules/.bin/attw');
 const APPS = new URL('./apps/', import.meta.url).pathname;
@@ -62,7 +64,7 @@ describe('the tarballs', () => {
       const r = await run(process.execPath, [ATTW, tarballs.get(p.name)!, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'], { cwd: work });
       expect({ name: p.name, code: r.code, out: r.code === 0 ? '' : r.stdout + r.stderr }).toEqual({ name: p.name, code: 0, out: '' });
     }
-  });
+  }, 300_000);
 });
 
 describe('apps outside the workspace, installed from the tarballs', () => {
@@ -104,7 +106,69 @@ describe('apps outside the workspace, installed from the tarballs', () => {
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
     expectLogin(await node('out/ts-app.js'), 'ts-user');
-  });
+  }, 300_000);
+});
+
+describe('a plugin package outside the workspace, testing its strategy with the conformance kit', () => {
+  const dir = join(work, 'plugin');
+  const src = join(dir, 'src');
+  const example = join(ROOT, 'examples/custom-strategy/src');
+  const vitest = (args: string[]) => run(process.execPath, [join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=json', '--outputFile=report.json', ...args], { cwd: dir, timeoutMs: 300_000 });
+  const report = () =>
+    JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      testResults: { assertionResults: { title: string; status: string }[] }[];
+    };
+
+  beforeAll(async () => {
+    mkdirSync(src, { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: '@acme/gatehouse-strategy-signed-request', version: '1.0.0', private: true, type: 'module', scripts: { test: 'vitest run' } }),
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, skipLibCheck: true, noEmit: true, types: ['node'] }, include: ['src'] }),
+    );
+    // The plugin is the example strategy's source, as a plugin author would have it, and the test the docs show.
+    for (const f of ['signed-request-strategy.ts', 'signed-request-client.ts']) copyFileSync(join(example, f), join(src, f));
+    copyFileSync(join(APPS, 'plugin/signed-request.kit.ts'), join(src, 'signed-request.test.ts'));
+    const ours = ['core', 'testing'].map((n) => tarballs.get(`@gatehouse-auth/${n}`)!);
+    const r = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...ours, 'zod@^4.1.0', 'vitest@^4', 'typescript@~5.9.3', '@types/node@20'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+  }, 300_000);
+
+  it('type-checks against the published declarations (strict, nodenext)', async () => {
+    const tsc = await run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 120_000 });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+  }, 300_000);
+
+  it('`npx vitest run` runs every check of the kit, with every declaration, and passes', async () => {
+    const npx = await run('npx', ['vitest', 'run'], { cwd: dir, timeoutMs: 300_000 });
+    expect(npx.code, npx.stdout.slice(-3000) + npx.stderr.slice(-3000)).toBe(0);
+    const r = await vitest([]);
+    expect(r.code).toBe(0);
+    const { numPassedTests, numFailedTests, numPendingTests } = report();
+    expect({ numFailedTests, numPendingTests }).toEqual({ numFailedTests: 0, numPendingTests: 0 });
+    expect(numPassedTests).toBeGreaterThanOrEqual(18);
+  }, 600_000);
+
+  it('and fails it once a bug is planted (the secret in the error message), in the checks meant to catch it', async () => {
+    const strategy = readFileSync(join(src, 'signed-request-strategy.ts'), 'utf8');
+    const planted = strategy.replace("'Invalid signature');", '`Invalid signature (key ${secret})`);');
+    expect(planted).not.toBe(strategy);
+    mkdirSync(join(dir, 'leaky'));
+    writeFileSync(join(dir, 'leaky/signed-request-strategy.ts'), planted);
+    copyFileSync(join(src, 'signed-request-client.ts'), join(dir, 'leaky/signed-request-client.ts'));
+    copyFileSync(join(src, 'signed-request.test.ts'), join(dir, 'leaky/signed-request.test.ts'));
+    const r = await vitest(['leaky']);
+    expect(r.code).toBe(1);
+    const failed = report().testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === 'failed').map((a) => a.title.split(':')[0]));
+    expect(failed).toEqual(expect.arrayContaining(['wrong credentials', 'secrets']));
+  }, 600_000);
 });
 
 describe('the CLI, installed for production', () => {

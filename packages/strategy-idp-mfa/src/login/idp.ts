@@ -1,7 +1,9 @@
 /**
  * First factor through an identity provider: `idpName: "idps/<id>"` plus the context matching the IdP's
- * type. Unknown IdP → 404; the other type's context → 400. The code is exchanged by openid-client.
+ * type. Unknown IdP → 404; the other type's context → 400. The code is claimed in the replay store, then
+ * exchanged by openid-client.
  */
+import { createHash } from 'node:crypto';
 import { buildAuthorizationUrl } from 'openid-client';
 import { AuthError, systemClock, type Clock, type OutboundHttp, type StrategyContext, type User } from '@gatehouse-auth/core';
 import type { IdpConfig, OidcIdpConfig } from '../options.js';
@@ -13,6 +15,23 @@ import { exchangeOAuth2Code, oauth2Metadata } from '../idp/oauth2.js';
 import { resolveIdpUser } from '../idp/resolve-user.js';
 
 const DEFAULT_SCOPES = { oidc: ['openid', 'email', 'profile'], oauth2: ['email'] } as const;
+
+/** RFC 6749 §4.1.2: an authorization code lives 10 minutes at most; its claim is kept that long. */
+const CODE_CLAIM_MS = 10 * 60_000;
+const CODE_NAMESPACE = 'idp-code';
+
+/**
+ * An authorization code logs in once, whatever the IdP does with a second redemption (RFC 6749 asks IdPs to
+ * refuse it; not all do, and one that does may revoke the first exchange's tokens mid-login, so a double
+ * submit would fail both). Claimed atomically before the exchange, by hash: the store never holds a code.
+ */
+async function claimCode(ctx: StrategyContext, idpId: string, code: string): Promise<void> {
+  const key = createHash('sha256').update(`${idpId}\n${code}`).digest('base64url');
+  const now = ctx.clock.now();
+  if (!(await ctx.stores.replay.claim(CODE_NAMESPACE, key, new Date(now.getTime() + CODE_CLAIM_MS), now))) {
+    throw new AuthError({ kind: 'unauthenticated', reasonCode: 'idp_code_replayed', message: 'The identity provider login could not be verified' });
+  }
+}
 
 export class IdpLogin {
   // A Map, not the options object: `idps/constructor` must not find Object.prototype.constructor.
@@ -44,6 +63,7 @@ export class IdpLogin {
         fields: [`idpContext.${wanted}`],
       });
     }
+    await claimCode(ctx, id, code);
     const deps: IdpCallDeps = { http: ctx.http, clock: ctx.clock, signal: ctx.request.signal };
     const identity = idp.type === 'oidc' ? await this.#oidcIdentity(id, idp, code, deps) : await exchangeOAuth2Code(idp, code, deps);
     const user = await resolveIdpUser(ctx, id, idp, identity);

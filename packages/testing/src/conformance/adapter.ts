@@ -6,8 +6,10 @@
  *
  *   runAdapterConformance('express', { start: async (gatehouse, options) => ({ baseUrl, httpsUrl, close }) });
  */
+import fc from 'fast-check';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   createGatehouse,
   localVerifier,
@@ -18,8 +20,11 @@ import {
 } from '@gatehouse-auth/core';
 import { errorBody, expectedError, ERROR_CASES, type ErrorCase } from './adapter-expectations.js';
 import { chunkedBody, createClient, paddedBody, type Exchange, type SendOptions } from './adapter-http.js';
+import { hostileRequest, inputJsonSchema, nestedJson } from '../fuzz/index.js';
 import {
+  CONFORMANCE_MODES,
   CONFORMANCE_ROUTES,
+  conformanceRequestSchema,
   conformanceStrategy,
   LEAKED_SECRET,
   REDIRECT_LOCATION,
@@ -59,6 +64,10 @@ const DEFAULT_LIMIT = 64 * 1024;
 const GUARD_PATH = '/conformance/guarded';
 const REQUEST_ID = /^req-[A-Za-z0-9_-]{16}$/;
 const INTROSPECTION_SECRET = 'conformance-introspection-secret';
+/** Modes whose answer is not a 5xx by design (and that do not wait for the client to leave). */
+const FUZZ_MODES = CONFORMANCE_MODES.filter((m) => !['internal', 'upstream', 'unavailable', 'hang'].includes(m));
+const FUZZ_SCHEMA = inputJsonSchema(conformanceRequestSchema.extend({ mode: z.enum(FUZZ_MODES as [string, ...string[]]).default('ok') }));
+const FUZZ_RUNS = 100;
 
 interface Deferred {
   promise: Promise<void>;
@@ -284,7 +293,10 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
         ['a top-level string', '"ok"'],
         ['a top-level null', 'null'],
         ['a __proto__ key', '{"__proto__":{"admin":true}}'],
+        ['a __proto__ key spelled with unicode escapes', '{"\\u005f\\u005fproto__":{"admin":true}}'],
+        ['a nested __proto__ key', '{"user":"u","trustedIps":[{"__proto__":{"admin":true}}]}'],
         ['a constructor.prototype key', '{"constructor":{"prototype":{"admin":true}}}'],
+        ['a constructor.prototype key spelled with unicode escapes', '{"constructor":{"\\u0070rototype":{"admin":true}}}'],
         ['trailing garbage', '{"mode":"ok"} x'],
       ])('%s is malformed JSON (400)', async (label, body) => {
         const res = await login('bytebase', body, { headers: { 'content-type': 'application/json' } });
@@ -294,6 +306,24 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
           return;
         }
         expectDialectError(res, 'bytebase', 'malformed_json');
+      });
+
+      it('JSON nested 5,000 levels deep (40 KB, under the limit) is a 4xx in the dialect, never a 500', async () => {
+        const res = await login('infisical', `{"user":${nestedJson(5_000)}}`, { headers: { 'content-type': 'application/json' } });
+        expect(res.status, res.text.slice(0, 200)).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.json).toMatchObject({ reqId: res.requestId, statusCode: res.status });
+      });
+
+      it(`${FUZZ_RUNS} hostile requests derived from the route's schema (fast-check: broken JSON, wrong types, duplicate and prototype keys, deep nesting, wrong content types, 1 MiB bodies) are never a 5xx`, { timeout: 120_000 }, async () => {
+        await fc.assert(
+          fc.asyncProperty(hostileRequest(FUZZ_SCHEMA, {}, [{ mode: 'ok' }, { mode: 'whoami', user: 'fuzz' }]), fc.constantFrom(...DIALECTS), async (req, dialect) => {
+            const res = await login(dialect, req.body, { headers: req.contentType ? { 'content-type': req.contentType } : {} });
+            expect(res.status, `${req.kind}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+            if (res.status !== 302) expect(res.headers.get('content-type'), req.kind).toMatch(/^application\/json/);
+          }),
+          { numRuns: FUZZ_RUNS, seed: 0x16 },
+        );
       });
 
       it('a top-level array reaches the schema, which refuses it', async () => {

@@ -848,6 +848,20 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
+      it('50 concurrent re-claims of an expired nonce: exactly one succeeds', { timeout }, async () => {
+        const k = uid('nonce');
+        expect(await fx().stores.replay.claim('nonce', k, at(10), T0)).toBe(true);
+        const results = await times(50, (i) => on(i).replay.claim('nonce', k, at(300), at(20)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await on(1).replay.claim('nonce', k, at(300), at(21))).toBe(false);
+      });
+
+      it('50 concurrent claims of 50 different nonces: all 50 succeed (no false conflicts)', { timeout }, async () => {
+        const prefix = uid('distinct');
+        const results = await times(50, (i) => on(i).replay.claim('nonce', `${prefix}-${i}`, at(300), T0));
+        expect(results.filter(Boolean)).toHaveLength(50);
+      });
+
       it('a session with 10 uses under 100 concurrent consuming uses: exactly 10 succeed', { timeout }, async () => {
         const sess = session({ numUsesLimit: 10 });
         await fx().stores.tokens.createSession(sess);
@@ -882,12 +896,12 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect(await on(0).replay.consumeTemp('mfa', id, at(2))).toBeNull();
       });
 
-      it('30 concurrent exchanges of one refresh token: one ok, the rest report reuse', { timeout }, async () => {
+      it('50 concurrent exchanges of one refresh token: one ok, the rest report reuse', { timeout }, async () => {
         const r = refresh();
         await fx().stores.tokens.createRefreshToken(r);
-        const results = await times(30, (i) => on(i).tokens.consumeRefreshToken(r.hash, at(1)));
+        const results = await times(50, (i) => on(i).tokens.consumeRefreshToken(r.hash, at(1)));
         expect(results.filter((x) => x.status === 'ok')).toHaveLength(1);
-        expect(results.filter((x) => x.status === 'reused')).toHaveLength(29);
+        expect(results.filter((x) => x.status === 'reused')).toHaveLength(49);
         for (const x of results) if (x.status === 'reused') expect(x.record.usedAt).toEqual(at(1));
       });
 
@@ -921,19 +935,19 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect(keys.get(nexts[winner]!.kid)).toMatchObject({ retiredAt: null, notAfter: null });
       });
 
-      it('20 concurrent creates of one username: one user, the rest user_exists', { timeout }, async () => {
+            it('50 concurrent creates of one username: one user, the rest user_exists', { timeout }, async () => {
         const username = uid('race');
-        const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => on(i).users.create({ username, displayName: `n${i}` }, T0)));
+        const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => on(i).users.create({ username, displayName: `n${i}` }, T0)));
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         for (const r of results) {
           if (r.status === 'rejected') expect(storeErrorShape(r.reason)).toEqual({ kind: 'bad_request', reasonCode: 'user_exists' });
         }
       });
 
-      it('20 concurrent revocations of one session: exactly one reports it', { timeout }, async () => {
+      it('50 concurrent revocations of one session: exactly one reports it', { timeout }, async () => {
         const sess = session();
         await fx().stores.tokens.createSession(sess);
-        const results = await times(20, (i) => on(i).tokens.revokeSession(sess.jti, at(1)));
+        const results = await times(50, (i) => on(i).tokens.revokeSession(sess.jti, at(1)));
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 

@@ -177,3 +177,54 @@ export function pairsToObject(pairs: JsonPairs): Record<string, unknown> {
 export function pairsToJson(pairs: JsonPairs): string {
   return `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`;
 }
+
+/** Levels of nesting in `HOSTILE_NESTING`: ~40 KB of JSON, so it still fits a 64 KiB body limit. */
+export const HOSTILE_NESTING_DEPTH = 10_000;
+
+export interface LabelledValue {
+  /** What the value is, for a failure message (`null`, `NUL`, `1 MiB string`…). */
+  label: string;
+  value: unknown;
+}
+
+/**
+ * Every class of hostile value for one field, deterministically (no sampling): null, each wrong JSON type,
+ * operator and prototype-key objects, every nasty string (NUL, lone surrogates…), the string at its limit
+ * and one past it, 1 MiB of text and 10,000 levels of nesting. A suite that sends each of these in each
+ * declared field has tried every class at least once, whatever a random sample would have drawn.
+ */
+export function hostileValuesFor(schema: JsonSchema): LabelledValue[] {
+  const out: LabelledValue[] = [
+    { label: 'null', value: null },
+    { label: 'true', value: true },
+    { label: '0', value: 0 },
+    { label: '-1', value: -1 },
+    { label: '1e308', value: 1e308 },
+    { label: '2^53+1', value: 2 ** 53 + 1 },
+    { label: '0.5', value: 0.5 },
+    { label: '[]', value: [] },
+    { label: '["a"]', value: ['a'] },
+    { label: '[null]', value: [null] },
+    { label: '{}', value: {} },
+    { label: '{"$gt":""}', value: { $gt: '' } },
+    { label: '{"__proto__":{"polluted":true}}', value: pairsToObject([['__proto__', { polluted: true }]]) },
+    { label: '{"constructor":{"prototype":{"polluted":true}}}', value: pairsToObject([['constructor', { prototype: { polluted: true } }]]) },
+    { label: '"true" (a string)', value: 'true' },
+    { label: '"1" (a string)', value: '1' },
+    ...NASTY_STRINGS.map((s) => ({ label: JSON.stringify(s.length > 24 ? `${s.slice(0, 12)}…(${s.length})` : s), value: s })),
+    { label: '1 MiB string', value: HUGE_STRING },
+    { label: `${HOSTILE_NESTING_DEPTH} levels of nesting`, value: nested(HOSTILE_NESTING_DEPTH) },
+  ];
+  for (const variant of variantsOf(schema)) {
+    if (typeof variant.maxLength === 'number' && variant.maxLength <= 1_000_000) {
+      out.push({ label: `string at maxLength (${variant.maxLength})`, value: 'a'.repeat(variant.maxLength) });
+      out.push({ label: `string one past maxLength (${variant.maxLength + 1})`, value: 'a'.repeat(variant.maxLength + 1) });
+    }
+    if (typeof variant.maxItems === 'number' && variant.maxItems <= 10_000) {
+      out.push({ label: `array one past maxItems (${variant.maxItems + 1})`, value: Array.from({ length: variant.maxItems + 1 }, () => 'a') });
+    }
+    if (typeof variant.maximum === 'number') out.push({ label: `maximum + 1 (${variant.maximum + 1})`, value: variant.maximum + 1 });
+    if (typeof variant.minimum === 'number') out.push({ label: `minimum - 1 (${variant.minimum - 1})`, value: variant.minimum - 1 });
+  }
+  return out;
+}

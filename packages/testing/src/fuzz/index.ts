@@ -6,7 +6,23 @@
  */
 export { inputJsonSchema, schemaFields, typesOf, variantsOf } from './schema-fields.js';
 export type { JsonSchema, SchemaField } from './schema-fields.js';
-export { HUGE_STRING, NASTY_STRINGS, PROTOTYPE_KEYS, hostileValue, nastyString, nested, nestedJson, objectFor, pairsToJson, pairsToObject, valueFor, wrongTypeValue } from './hostile.js';
-export type { JsonPairs, KnownValues } from './hostile.js';
+export {
+  HOSTILE_NESTING_DEPTH,
+  HUGE_STRING,
+  NASTY_STRINGS,
+  PROTOTYPE_KEYS,
+  hostileValue,
+  hostileValuesFor,
+  nastyString,
+  nested,
+  nestedJson,
+  objectFor,
+  pairsToJson,
+  pairsToObject,
+  valueFor,
+  wrongTypeValue,
+} from './hostile.js';
+export type { JsonPairs, KnownValues, LabelledValue } from './hostile.js';
+export { DELETE, getPath, setPath, withPath } from './paths.js';
 export { hostileRequest, mutatedBody } from './requests.js';
 export type { HostileRequest } from './requests.js';

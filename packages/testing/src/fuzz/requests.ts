@@ -1,6 +1,7 @@
 /** Whole hostile HTTP requests (content type + raw body) for a login route, from its request schema. */
 import fc from 'fast-check';
 import { HUGE_STRING, PROTOTYPE_KEYS, hostileValue, nestedJson, objectFor, pairsToJson, valueFor, type JsonPairs, type KnownValues } from './hostile.js';
+import { DELETE, setPath } from './paths.js';
 import { schemaFields, type JsonSchema } from './schema-fields.js';
 
 export interface HostileRequest {
@@ -37,27 +38,6 @@ export function mutatedBody(validBodies: readonly Record<string, unknown>[], sch
     }
     return [...Object.entries(body), ...extra];
   });
-}
-
-const DELETE = Symbol('delete');
-
-/** Sets (or deletes) a dotted path, creating objects on the way; `[]` segments pick element 0. */
-function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node: Record<string, unknown> | unknown[] = root;
-  for (const part of parts.slice(0, -1)) {
-    const key = part === '[]' ? 0 : part;
-    const next = (node as Record<string | number, unknown>)[key];
-    if (next === null || typeof next !== 'object') {
-      if (value === DELETE) return;
-      (node as Record<string | number, unknown>)[key] = {};
-    }
-    node = (node as Record<string | number, unknown>)[key] as Record<string, unknown>;
-  }
-  const last = parts.at(-1)!;
-  const key = last === '[]' ? 0 : last;
-  if (value === DELETE) delete (node as Record<string | number, unknown>)[key];
-  else Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function hostileRequest(schema: JsonSchema, known: KnownValues = {}, validBodies: readonly Record<string, unknown>[] = []): fc.Arbitrary<HostileRequest> {

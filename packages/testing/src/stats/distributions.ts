@@ -1,8 +1,8 @@
 /**
- * Two-sample comparisons for the enumeration timing test: Mann-Whitney U (rank sum from simple-statistics,
- * normal approximation with tie and continuity corrections, as scipy's `mannwhitneyu(method="asymptotic")`)
- * and a seeded permutation test on the difference of medians. Distributions are compared; no threshold
- * on a duration is ever asserted.
+ * Two-sample comparisons for timing checks (the strategy kit's enumeration check, ece-password's timing
+ * test): Mann-Whitney U (rank sum from simple-statistics, normal approximation with tie and continuity
+ * corrections, as scipy's `mannwhitneyu(method="asymptotic")`) and a seeded permutation test on the
+ * difference of medians. Distributions are compared; no threshold on a duration is ever asserted.
  */
 import { errorFunction, median, wilcoxonRankSum } from 'simple-statistics';
 
