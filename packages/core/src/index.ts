@@ -10,7 +10,7 @@ export { dialects, infisicalDialect, eceDialect, bytebaseDialect, formatEceTime,
 export type { Dialect, DialectName, RenderedError } from './dialects/index.js';
 
 export { createGatehouse, TOKENS } from './runtime/container.js';
-export type { Gatehouse, GatehouseOptions } from './runtime/container.js';
+export type { Gatehouse, GatehouseOptions, GatehouseTokenBindingOptions } from './runtime/container.js';
 export { GatehouseAdmin } from './runtime/admin.js';
 export { systemClock, ManualClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
@@ -24,7 +24,7 @@ export { resolveClientIp, resolveProtocol, isTrustedProxy } from './pipeline/cli
 export type { TrustProxy } from './pipeline/client-address.js';
 export { validationError, parseWith } from './pipeline/validation.js';
 
-export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, subjectKeyOf } from './tokens/issuer.js';
+export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, NO_RENEWAL_LIMIT, subjectKeyOf } from './tokens/issuer.js';
 export type { IssuerOptions, IssuedToken, VerifiedToken, VerifyOptions, StatefulCheck, IntrospectionResponse } from './tokens/issuer.js';
 export { KeyManager } from './tokens/keys.js';
 export { tokenSettingsSchema, DEFAULT_TOKEN_SETTINGS, cidrSchema, ipAllowed, parseCidr, parseAddress } from './tokens/settings.js';
@@ -48,3 +48,5 @@ export {
 } from './stores/memory.js';
 export type * from './stores/ports.js';
 export * from './guard/index.js';
+export * from './binding/index.js';
+export * from './dpop/index.js';

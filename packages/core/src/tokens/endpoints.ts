@@ -10,7 +10,8 @@ export const tokenResponseSchema = z.strictObject({
   accessToken: z.string(),
   expiresIn: z.number(),
   accessTokenMaxTTL: z.number(),
-  tokenType: z.literal('Bearer'),
+  /** `Bearer`, or `DPoP` for a DPoP-bound token (only clients that sent a proof at login hold one). */
+  tokenType: z.enum(['Bearer', 'DPoP']),
 });
 
 export const TOKEN_ROUTES = {
@@ -57,13 +58,18 @@ export function coreEndpoints(options: { introspection?: IntrospectionAuth } = {
     dialect: 'infisical',
     requestSchema: tokenBody,
     responseSchema: tokenResponseSchema,
-    openapi: { summary: 'Renew an access token within its max TTL', tags: ['Tokens'], operationId: 'renewAccessToken' },
+    openapi: {
+      summary: 'Renew an access token within its max TTL (a periodic token: by its period)',
+      description: 'A DPoP-bound token needs a DPoP proof of its key for this request (`ath` = the hash of `accessToken`); a certificate-bound one, the same client certificate.',
+      tags: ['Tokens'],
+      operationId: 'renewAccessToken',
+    },
     async handle(input, ctx) {
-      const issued = await ctx.issuer.renew(input.accessToken, { clientIp: ctx.request.clientIp });
+      const issued = await ctx.issuer.renew(input.accessToken, { clientIp: ctx.request.clientIp, presentation: ctx.presentation('body') });
       return {
         kind: 'reply',
         subject: issued.subject,
-        reply: { body: { accessToken: issued.token, expiresIn: issued.expiresIn, accessTokenMaxTTL: issued.accessTokenMaxTTL, tokenType: 'Bearer' } },
+        reply: { body: { accessToken: issued.token, expiresIn: issued.expiresIn, accessTokenMaxTTL: issued.accessTokenMaxTTL, tokenType: issued.tokenType } },
       };
     },
   });
@@ -76,7 +82,7 @@ export function coreEndpoints(options: { introspection?: IntrospectionAuth } = {
     responseSchema: z.strictObject({ message: z.string() }),
     openapi: { summary: 'Revoke an access token (and its renewals)', tags: ['Tokens'], operationId: 'revokeAccessToken' },
     async handle(input, ctx) {
-      await ctx.issuer.revoke(input.accessToken);
+      await ctx.issuer.revoke(input.accessToken, { presentation: ctx.presentation('body') });
       return { kind: 'reply', reply: { body: { message: 'Successfully revoked access token' } } };
     },
   });

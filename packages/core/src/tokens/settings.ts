@@ -33,6 +33,16 @@ export const tokenSettingsSchema = z
     /** 0 = unlimited. */
     accessTokenNumUsesLimit: z.number().int().min(0).max(1_000_000_000).default(0),
     accessTokenTrustedIps: z.array(cidrSchema).max(256).default(['0.0.0.0/0', '::/0']),
+    /**
+     * Periodic tokens (Vault's `period`, Infisical's `accessTokenPeriod`), seconds; 0 = off. When set, a token
+     * lives this long, each renewal extends it by this much with no max TTL, and a missed renewal ends it.
+     * `accessTokenTTL` and `accessTokenMaxTTL` are then not used.
+     */
+    accessTokenPeriod: z.number().int().min(0).max(MAX_TTL_SECONDS).default(0),
+    /** Refuse logins that carry no DPoP proof (RFC 9449): every token of the identity is bound to a key. */
+    accessTokenRequireDpop: z.boolean().default(false),
+    /** Bind tokens to the client certificate of the login (RFC 8705 `x5t#S256`); for certificate logins (tls-cert). */
+    accessTokenCertificateBound: z.boolean().default(false),
   })
   .strict()
   .refine((s) => s.accessTokenMaxTTL >= s.accessTokenTTL, {
@@ -106,7 +116,12 @@ export function resolveTokenSettings(given: Partial<TokenSettings> | undefined):
     s.accessTokenMaxTTL < s.accessTokenTTL ||
     !Number.isInteger(s.accessTokenNumUsesLimit) ||
     s.accessTokenNumUsesLimit < 0 ||
-    !Array.isArray(s.accessTokenTrustedIps)
+    !Array.isArray(s.accessTokenTrustedIps) ||
+    !Number.isInteger(s.accessTokenPeriod) ||
+    s.accessTokenPeriod < 0 ||
+    s.accessTokenPeriod > 315_360_000 ||
+    typeof s.accessTokenRequireDpop !== 'boolean' ||
+    typeof s.accessTokenCertificateBound !== 'boolean'
   ) {
     // Fall back to the schema for a precise error (only reachable from a strategy passing bad settings).
     return tokenSettingsSchema.parse(s);
