@@ -5,31 +5,16 @@
  * `WWW-Authenticate: DPoP error="invalid_dpop_proof" | "invalid_token" | "use_dpop_nonce"` (RFC 9449 §7.1, §9)
  * or `Bearer error="invalid_token"` (RFC 6750 §3, RFC 8705 §3).
  */
-import type { HeaderValue } from '../contract/http.js';
+import { BindingRefusal, bindingChallenge, checkTokenBinding, confirmationOf, type TokenPresentation } from '../dpop/binding-check.js';
 import { DpopProofError, type DpopErrorCode } from '../dpop/errors.js';
-import { algsParameter, DEFAULT_DPOP_POLICY, verifyDpopProof, type DpopPolicy } from '../dpop/proof.js';
+import { DEFAULT_DPOP_POLICY, verifyDpopProof, type DpopPolicy } from '../dpop/proof.js';
 import { DpopNonces } from '../dpop/nonce.js';
-import { certificateThumbprint, sameValue } from '../dpop/thumbprints.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { ReplayStore } from '../stores/ports.js';
 
-/** How a token reached the server, and what came with it. */
-export interface Presentation {
-  /**
-   * `Bearer` or `DPoP`: the `Authorization` scheme. `body`: the token was a request field (renew, revoke).
-   * `cookie`: the `access-token` cookie.
-   */
-  scheme: 'Bearer' | 'DPoP' | 'body' | 'cookie';
-  /** The request's method, upper case. */
-  method: string;
-  /** The URLs the request may have been addressed to (see `requestUrls`). */
-  urls: string[];
-  /** The `DPoP` header as received. */
-  dpop: HeaderValue;
-  /** DER of the client certificate of this connection (or of the trusted proxy's header). */
-  clientCertificate?: Uint8Array;
-}
+/** How a token reached the server, and what came with it (scheme, method, URLs, DPoP proof, client certificate). */
+export type Presentation = TokenPresentation;
 
 /** The `cnf` claim (RFC 7800) of a bound token. */
 export interface Confirmation {
@@ -91,23 +76,10 @@ export class TokenBinding {
    * `presentation` undefined means the caller cannot say how the token arrived: bound tokens are refused.
    */
   async enforce(token: string, cnf: unknown, presentation: Presentation | undefined): Promise<void> {
-    const bound = confirmationOf(cnf);
-    if (!bound.jkt && presentation?.scheme === 'DPoP') throw this.#refusal('dpop_scheme_unbound_token', 'invalid_token', 'DPoP');
-    if (!bound.jkt && !bound['x5t#S256']) return;
-    const scheme = bound.jkt ? 'DPoP' : 'Bearer';
-    if (!presentation) throw this.#refusal('token_binding_unverifiable', 'invalid_token', scheme);
-    const x5t = bound['x5t#S256'];
-    if (x5t !== undefined) {
-      const cert = presentation.clientCertificate;
-      if (!cert || !sameValue(certificateThumbprint(cert), x5t)) throw this.#refusal(cert ? 'certificate_binding_mismatch' : 'certificate_binding_missing', 'invalid_token', scheme);
-    }
-    if (bound.jkt === undefined) return;
-    // RFC 9449 §7.2: a DPoP-bound token presented as a Bearer token is refused.
-    if (presentation.scheme === 'Bearer') throw this.#refusal('dpop_token_as_bearer', 'invalid_token', 'DPoP');
     try {
-      await verifyDpopProof(presentation.dpop, { method: presentation.method, urls: presentation.urls, accessToken: token, jkt: bound.jkt }, this.policy, this.#checks());
+      await checkTokenBinding(token, cnf, presentation, this.policy, this.#checks());
     } catch (err) {
-      if (err instanceof DpopProofError) throw this.#refusal(err.reasonCode, err.error, 'DPoP');
+      if (err instanceof BindingRefusal) throw this.#refusal(err.reasonCode, err.error, err.scheme);
       throw err;
     }
   }
@@ -123,7 +95,7 @@ export class TokenBinding {
 
   #headers(error: DpopErrorCode, scheme: 'DPoP' | 'Bearer'): Record<string, string> {
     const headers: Record<string, string> = {
-      'www-authenticate': scheme === 'DPoP' ? `DPoP error="${error}", ${algsParameter(this.policy)}` : `Bearer error="${error}"`,
+      'www-authenticate': bindingChallenge({ error, scheme }, this.policy),
     };
     const nonce = error === 'use_dpop_nonce' ? this.nonce() : undefined;
     if (nonce) headers['dpop-nonce'] = nonce;
@@ -146,12 +118,4 @@ export class TokenBinding {
   }
 }
 
-/** The `cnf` members Gatehouse binds with, read defensively from a verified token's claims. */
-export function confirmationOf(cnf: unknown): Confirmation {
-  if (!cnf || typeof cnf !== 'object') return {};
-  const c = cnf as Record<string, unknown>;
-  const out: Confirmation = {};
-  if (typeof c.jkt === 'string') out.jkt = c.jkt;
-  if (typeof c['x5t#S256'] === 'string') out['x5t#S256'] = c['x5t#S256'];
-  return out;
-}
+export { confirmationOf };

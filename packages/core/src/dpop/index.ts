@@ -8,3 +8,5 @@ export { normalizeHtu } from './htu.js';
 export { jwkThumbprint, certificateThumbprint, accessTokenHash, sameValue } from './thumbprints.js';
 export { DpopNonces } from './nonce.js';
 export type { DpopNonceOptions } from './nonce.js';
+export { checkTokenBinding, bindingChallenge, confirmationOf, BindingRefusal } from './binding-check.js';
+export type { TokenPresentation } from './binding-check.js';
