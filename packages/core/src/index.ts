@@ -28,7 +28,7 @@ export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, NO_RENEWAL_LIMIT, subj
 export type { IssuerOptions, IssuedToken, VerifiedToken, VerifyOptions, StatefulCheck, IntrospectionResponse } from './tokens/issuer.js';
 export { KeyManager } from './tokens/keys.js';
 export { tokenSettingsSchema, DEFAULT_TOKEN_SETTINGS, cidrSchema, ipAllowed, parseCidr, parseAddress } from './tokens/settings.js';
-export type { TokenSettings, TokenSettingsInput } from './tokens/settings.js';
+export type { TokenSettings, TokenSettingsInput, ResolvedTokenSettings } from './tokens/settings.js';
 export { coreEndpoints, TOKEN_ROUTES, tokenResponseSchema } from './tokens/endpoints.js';
 
 export { createOutboundHttp, DEFAULT_OUTBOUND } from './http/outbound.js';

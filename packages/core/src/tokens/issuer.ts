@@ -7,7 +7,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
 import type { Subject } from '../contract/strategy.js';
 import { KeyManager } from './keys.js';
-import { ipAllowed, resolveTokenSettings, type TokenSettings } from './settings.js';
+import { ipAllowed, resolveTokenSettings, type ResolvedTokenSettings, type TokenSettings } from './settings.js';
 import { confirmationOf, type Confirmation, type Presentation, type TokenBinding } from '../binding/token-binding.js';
 
 export interface IssuerOptions {
@@ -61,7 +61,7 @@ export interface IssuedToken {
   expiresIn: number;
   /** Seconds (→ `accessTokenMaxTTL`); 0 for a periodic token, which has none. */
   accessTokenMaxTTL: number;
-  settings: TokenSettings;
+  settings: ResolvedTokenSettings;
   /** `DPoP` for a DPoP-bound token (RFC 9449 §5), else `Bearer` (certificate-bound tokens too, RFC 8705). */
   tokenType: 'Bearer' | 'DPoP';
   /** The token's `cnf` claim when it is bound. */

@@ -50,10 +50,15 @@ export const tokenSettingsSchema = z
     path: ['accessTokenMaxTTL'],
   });
 
-export type TokenSettings = z.output<typeof tokenSettingsSchema>;
+/** Every setting, defaults applied (what `resolveTokenSettings` returns). */
+export type ResolvedTokenSettings = z.output<typeof tokenSettingsSchema>;
+/** Settings added after the first release: absent from methods stored before them, so optional here. */
+type LaterSettings = 'accessTokenPeriod' | 'accessTokenRequireDpop' | 'accessTokenCertificateBound';
+/** Token settings as stored on an identity method; read them through `resolveTokenSettings`. */
+export type TokenSettings = Omit<ResolvedTokenSettings, LaterSettings> & Partial<Pick<ResolvedTokenSettings, LaterSettings>>;
 export type TokenSettingsInput = z.input<typeof tokenSettingsSchema>;
 
-export const DEFAULT_TOKEN_SETTINGS: TokenSettings = tokenSettingsSchema.parse({});
+export const DEFAULT_TOKEN_SETTINGS: ResolvedTokenSettings = tokenSettingsSchema.parse({});
 
 /** Normalises IPv4-mapped IPv6 (`::ffff:127.0.0.1`) so a rule written for IPv4 matches. */
 export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
@@ -102,10 +107,10 @@ export function ipAllowed(address: string, cidrs: readonly string[]): boolean {
  * Token settings for one issue: defaults overlaid with the given ones. Settings from an identity method were
  * validated when written (GatehouseAdmin), so this only re-checks the invariants cheaply instead of re-parsing.
  */
-export function resolveTokenSettings(given: Partial<TokenSettings> | undefined): TokenSettings {
-  const s: TokenSettings = { ...DEFAULT_TOKEN_SETTINGS };
+export function resolveTokenSettings(given: Partial<TokenSettings> | undefined): ResolvedTokenSettings {
+  const s: ResolvedTokenSettings = { ...DEFAULT_TOKEN_SETTINGS };
   if (given) {
-    for (const key of Object.keys(s) as (keyof TokenSettings)[]) {
+    for (const key of Object.keys(s) as (keyof ResolvedTokenSettings)[]) {
       if (given[key] !== undefined) (s as Record<string, unknown>)[key] = given[key];
     }
   }
