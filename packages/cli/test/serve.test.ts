@@ -117,6 +117,9 @@ describe('demo mode, in process', () => {
       const r = await cli(args);
       expect({ strategy, code: r.code, err: r.err }).toEqual({ strategy, code: 0, err: '' });
       expect({ strategy, cnf: decodeJwt(r.out.trim()).cnf }).toEqual({ strategy, cnf: { jkt } });
+      // `token verify` inspects a bound token (it cannot prove possession) and says what it is bound to.
+      const inspected = await cli(['token', 'verify', '--server', http, r.out.trim()]);
+      expect({ strategy, code: inspected.code, out: inspected.out }).toEqual({ strategy, code: 0, out: expect.stringMatching(new RegExp(`, bound to DPoP key ${jkt}\\n$`)) });
     }
     const bad = await cli(['login', 'password', '--server', http, '--username', 'x', '--password', 'y', '--dpop-key', f.operatorPassword]);
     expect(bad).toMatchObject({ code: 2, err: `error: --dpop-key ${f.operatorPassword}: not a readable PEM private key\n` });

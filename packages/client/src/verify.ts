@@ -109,8 +109,9 @@ export function createRemoteVerifier(options: RemoteVerifierOptions) {
   return {
     /**
      * `presentation`: how the token came (a Gatehouse guard passes it). A bound token without one is refused.
+     * `unchecked` skips the binding check: only for inspection tools, never to admit a request.
      */
-    async verify(token: string, context: { clientIp?: string; presentation?: RemotePresentation } = {}): Promise<VerifiedPrincipal> {
+    async verify(token: string, context: { clientIp?: string; presentation?: RemotePresentation | 'unchecked' } = {}): Promise<VerifiedPrincipal> {
       if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw new TokenVerificationError('token_malformed');
       const now = clock.now();
       let payload: JWTPayload;
@@ -134,13 +135,15 @@ export function createRemoteVerifier(options: RemoteVerifierOptions) {
       if (context.clientIp !== undefined && Array.isArray(ips) && !ipAllowed(context.clientIp, ips as string[])) {
         throw new TokenVerificationError('ip_not_trusted', 'forbidden');
       }
-      try {
-        await checkTokenBinding(token, payload.cnf, context.presentation, policy, { now, claim: (key, expiresAt) => replay.claim(key, expiresAt, now), nonce: nonces });
-      } catch (err) {
-        if (!(err instanceof BindingRefusal)) throw err;
-        const headers: Record<string, string> = { 'www-authenticate': bindingChallenge(err, policy) };
-        if (err.error === 'use_dpop_nonce' && nonces) headers['dpop-nonce'] = nonces.issue(now);
-        throw new TokenVerificationError(err.reasonCode, 'unauthenticated', headers);
+      if (context.presentation !== 'unchecked') {
+        try {
+          await checkTokenBinding(token, payload.cnf, context.presentation, policy, { now, claim: (key, expiresAt) => replay.claim(key, expiresAt, now), nonce: nonces });
+        } catch (err) {
+          if (!(err instanceof BindingRefusal)) throw err;
+          const headers: Record<string, string> = { 'www-authenticate': bindingChallenge(err, policy) };
+          if (err.error === 'use_dpop_nonce' && nonces) headers['dpop-nonce'] = nonces.issue(now);
+          throw new TokenVerificationError(err.reasonCode, 'unauthenticated', headers);
+        }
       }
       if (options.introspection && !(await introspect(options.introspection, token))) {
         throw new TokenVerificationError('token_inactive');
