@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createDpopProof, dpopFetch, generateDpopKey, loadDpopKey, type DpopKey } from './dpop.js';
 import { GatehouseLoginError, postTokenLogin, renewAccessToken } from './token-login.js';
-import { createRemoteVerifier } from './verify.js';
+import { createRemoteVerifier, MemoryProofReplay } from './verify.js';
 
 const machine = defineStrategy({
   id: 'machine',
@@ -146,5 +146,20 @@ describe('loadDpopKey', () => {
     await expect(loadDpopKey(ec, { alg: 'RS256' })).rejects.toThrow('cannot sign RS256');
     const err = (await loadDpopKey('-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----').catch((e: unknown) => e)) as Error;
     expect(err.message).toBe('DPoP key: not a readable PEM private key');
+  });
+});
+
+describe('MemoryProofReplay (the remote verifier’s default)', () => {
+  it('refuses a key it holds, forgets it once expired, and when full of live entries refuses new ones (503) rather than forget one', async () => {
+    const replay = new MemoryProofReplay(2);
+    const t0 = new Date('2026-03-01T12:00:00Z');
+    const until = new Date(t0.getTime() + 60_000);
+    expect(await replay.claim('a', until, t0)).toBe(true);
+    expect(await replay.claim('a', until, t0)).toBe(false);
+    expect(await replay.claim('b', until, t0)).toBe(true);
+    await expect(replay.claim('c', until, t0)).rejects.toMatchObject({ name: 'TokenVerificationError', kind: 'unavailable', reasonCode: 'dpop_replay_cache_full' });
+    const later = new Date(t0.getTime() + 61_000);
+    expect(await replay.claim('c', new Date(later.getTime() + 60_000), later)).toBe(true);
+    expect(await replay.claim('a', new Date(later.getTime() + 60_000), later)).toBe(true);
   });
 });

@@ -6,7 +6,10 @@
  * a tls-cert identity that asks for certificate-bound tokens gets one, and another certificate cannot use it.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
@@ -32,6 +35,8 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
+import { resolveConfig } from '../src/config/load.js';
+import { startServer } from '../src/start-server.js';
 
 const CHEAP_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const OCI_HOST = 'identity.us-ashburn-1.oraclecloud.com';
@@ -321,6 +326,36 @@ describe('certificate-bound tls-cert tokens over real mTLS (RFC 8705)', () => {
     } finally {
       await thief.close();
       await owner.close();
+    }
+  });
+});
+
+describe('the server wires binding from its config', () => {
+  it('server.publicUrl is what proofs name (not the listener), and tls-cert’s proxy header carries the certificate of a bound token', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gh-binding-'));
+    const { config } = resolveConfig(
+      { store: { driver: 'memory' }, server: { port: 0, publicUrl: 'https://auth.example.com' }, strategies: { tlsCert: { certificateHeader: 'x-client-cert', trustedProxies: ['127.0.0.1/32'] } } },
+      dataDir,
+    );
+    const server = await startServer({ config, path: join(dataDir, 'c.json'), dataDir }, { env: {}, logDestination: new Writable({ write: (_c, _e, cb) => cb() }), out: new Writable({ write: (_c, _e, cb) => cb() }) });
+    try {
+      const base = server.urls.http;
+      const key = await generateDpopKey();
+      const subject = { type: 'identity' as const, id: 'wired' };
+      const dpopBound = await server.gatehouse.issuer.issue({ subject, authMethod: 'alicloud', clientIp: '127.0.0.1', cnf: { jkt: key.thumbprint } });
+      const renew = (body: unknown, headers: Record<string, string>) => post(base, '/api/v1/auth/token/renew', body, headers);
+      const atListener = await createDpopProof(key, { method: 'POST', url: `${base}/api/v1/auth/token/renew`, accessToken: dpopBound.token });
+      expect((await renew({ accessToken: dpopBound.token }, { dpop: atListener })).status).toBe(401);
+      const atPublicUrl = await createDpopProof(key, { method: 'POST', url: 'https://auth.example.com/api/v1/auth/token/renew', accessToken: dpopBound.token });
+      expect((await renew({ accessToken: dpopBound.token }, { dpop: atPublicUrl })).status).toBe(200);
+
+      const [mine, theirs] = await Promise.all([ca.issue({ commonName: 'wired-a', extKeyUsage: ['clientAuth'] }), ca.issue({ commonName: 'wired-b', extKeyUsage: ['clientAuth'] })]);
+      const { createHash } = await import('node:crypto');
+      const certBound = await server.gatehouse.issuer.issue({ subject, authMethod: 'tls-cert', clientIp: '127.0.0.1', cnf: { 'x5t#S256': createHash('sha256').update(mine.certDer).digest('base64url') } });
+      expect((await renew({ accessToken: certBound.token }, { 'x-client-cert': encodeURIComponent(theirs.chainPem) })).status).toBe(401);
+      expect((await renew({ accessToken: certBound.token }, { 'x-client-cert': encodeURIComponent(mine.chainPem) })).status).toBe(200);
+    } finally {
+      await server.close();
     }
   });
 });

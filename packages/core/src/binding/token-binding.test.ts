@@ -125,6 +125,20 @@ describe('DPoP at login and on every use', () => {
     });
   });
 
+  it('a thief’s attempts never spend the token’s uses: the binding is checked before the session counts one', async () => {
+    await h.gh.admin.attachMethod(h.identity.id, 'fake', { secret: 'correct-horse' }, { accessTokenNumUsesLimit: 2 });
+    const token = await boundToken();
+    const guard = localGuard(h.gh, { stateful: 'consume' });
+    const GUARDED = `http://${HOST}/api/things`;
+    const thief = await proofKey();
+    for (let i = 0; i < 5; i++) {
+      const attempt = await guard.check({ host: HOST, authorization: `DPoP ${token}`, dpop: await proof({ htu: GUARDED, htm: 'GET', accessToken: token, key: thief }) }, '127.0.0.1', { method: 'GET', url: '/api/things', protocol: 'http' });
+      expect(attempt.ok).toBe(false);
+    }
+    const use = async () => (await guard.check({ host: HOST, authorization: `DPoP ${token}`, dpop: await proof({ htu: GUARDED, htm: 'GET', accessToken: token }) }, '127.0.0.1', { method: 'GET', url: '/api/things', protocol: 'http' })).ok;
+    expect([await use(), await use(), await use()]).toEqual([true, true, false]);
+  });
+
   it('revoke needs the holder’s proof too; introspection answers cnf and token_type DPoP', async () => {
     const token = await boundToken();
     const introspect = await h.gh.issuer.introspect(token);
