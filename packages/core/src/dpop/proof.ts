@@ -4,7 +4,7 @@
  * claimed last, through the caller's atomic store, so a refused proof never burns an entry and a replayed
  * one is refused however many instances share that store.
  */
-import { compactVerify, decodeProtectedHeader, EmbeddedJWK, type JWK } from 'jose';
+import { compactVerify, decodeProtectedHeader, EmbeddedJWK, type CompactJWSHeaderParameters, type CryptoKey, type FlattenedJWSInput, type JWK } from 'jose';
 import { DpopProofError } from './errors.js';
 import { normalizeHtu } from './htu.js';
 import { accessTokenHash, jwkThumbprint, sameValue } from './thumbprints.js';
@@ -66,6 +66,36 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_PROOF_CHARS = 8192;
 const MAX_JTI_CHARS = 256;
 
+/**
+ * Imported proof keys, by the exact `alg` and `jwk` they came from: a client proves the same key on every request,
+ * and importing it is most of a proof's cost. Only keys EmbeddedJWK accepted are kept; bounded.
+ */
+const importedKeys = new Map<string, CryptoKey>();
+const IMPORTED_KEYS_MAX = 1024;
+
+async function cachedEmbeddedJwk(protectedHeader: CompactJWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> {
+  const id = JSON.stringify([protectedHeader.alg, protectedHeader.jwk]);
+  const cached = importedKeys.get(id);
+  if (cached) return cached;
+  const key = await EmbeddedJWK(protectedHeader, token);
+  if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.clear();
+  importedKeys.set(id, key);
+  return key;
+}
+
+/** RFC 7638 thumbprints of the same keys, by their JWK text (a SHA-256 of canonical members; bounded). */
+const thumbprints = new Map<string, string>();
+
+async function cachedThumbprint(jwk: JWK): Promise<string> {
+  const id = JSON.stringify(jwk);
+  const known = thumbprints.get(id);
+  if (known) return known;
+  const jkt = await jwkThumbprint(jwk);
+  if (thumbprints.size >= IMPORTED_KEYS_MAX) thumbprints.clear();
+  thumbprints.set(id, jkt);
+  return jkt;
+}
+
 const refuse = (reasonCode: string, error?: ConstructorParameters<typeof DpopProofError>[1]) => new DpopProofError(reasonCode, error);
 
 /** One `DPoP` header value, exactly (RFC 9449 §4.3 check 1); anything else is refused. */
@@ -104,7 +134,7 @@ export async function verifyDpopProof(
   let payloadBytes: Uint8Array;
   try {
     // EmbeddedJWK refuses symmetric and private keys; `algorithms` holds jose to the allow-list.
-    ({ payload: payloadBytes } = await compactVerify(proof, EmbeddedJWK, { algorithms: policy.algorithms }));
+    ({ payload: payloadBytes } = await compactVerify(proof, cachedEmbeddedJwk, { algorithms: policy.algorithms }));
   } catch {
     throw refuse('dpop_proof_signature');
   }
@@ -132,7 +162,7 @@ export async function verifyDpopProof(
   if (iat < now - policy.maxAgeSeconds - policy.clockSkewSeconds) throw refuse('dpop_proof_stale');
 
   if (expected.accessToken !== undefined && !sameValue(payload.ath, accessTokenHash(expected.accessToken))) throw refuse('dpop_ath_mismatch');
-  const jkt = await jwkThumbprint(jwk as JWK);
+  const jkt = await cachedThumbprint(jwk as JWK);
   if (expected.jkt !== undefined && !sameValue(jkt, expected.jkt)) throw refuse('dpop_key_mismatch', 'invalid_token');
 
   // Kept until the proof could no longer pass the iat check, so a replay inside that window always collides.
