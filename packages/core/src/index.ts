@@ -29,7 +29,7 @@ export type { IssuerOptions, IssuedToken, VerifiedToken, VerifyOptions, Stateful
 export { KeyManager } from './tokens/keys.js';
 export { tokenSettingsSchema, DEFAULT_TOKEN_SETTINGS, cidrSchema, ipAllowed, parseCidr, parseAddress } from './tokens/settings.js';
 export type { TokenSettings, TokenSettingsInput, ResolvedTokenSettings } from './tokens/settings.js';
-export { coreEndpoints, TOKEN_ROUTES, tokenResponseSchema } from './tokens/endpoints.js';
+export { coreEndpoints, TOKEN_ROUTES, tokenResponseSchema, boundTokenResponseSchema } from './tokens/endpoints.js';
 
 export { createOutboundHttp, DEFAULT_OUTBOUND } from './http/outbound.js';
 export type { OutboundHttp, OutboundHttpOptions, OutboundRequest, OutboundResponse } from './http/outbound.js';

@@ -6,13 +6,19 @@ import { AuthError } from '../errors/auth-error.js';
 
 const tokenBody = z.strictObject({ accessToken: z.string().min(1).max(8192) });
 
+/**
+ * The seeds' login response (000–002), as documented (OpenAPI): `tokenType: "Bearer"`. A client that sent a DPoP
+ * proof gets `"DPoP"` there instead (docs/decisions/0009), which `boundTokenResponseSchema` describes.
+ */
 export const tokenResponseSchema = z.strictObject({
   accessToken: z.string(),
   expiresIn: z.number(),
   accessTokenMaxTTL: z.number(),
-  /** `Bearer`, or `DPoP` for a DPoP-bound token (only clients that sent a proof at login hold one). */
-  tokenType: z.enum(['Bearer', 'DPoP']),
+  tokenType: z.literal('Bearer'),
 });
+
+/** A token response as it may be: `Bearer`, or `DPoP` for a DPoP-bound token (renew of a bound token, DPoP logins). */
+export const boundTokenResponseSchema = tokenResponseSchema.extend({ tokenType: z.enum(['Bearer', 'DPoP']) });
 
 export const TOKEN_ROUTES = {
   renew: '/api/v1/auth/token/renew',
@@ -57,7 +63,7 @@ export function coreEndpoints(options: { introspection?: IntrospectionAuth } = {
     path: TOKEN_ROUTES.renew,
     dialect: 'infisical',
     requestSchema: tokenBody,
-    responseSchema: tokenResponseSchema,
+    responseSchema: boundTokenResponseSchema,
     openapi: {
       summary: 'Renew an access token within its max TTL (a periodic token: by its period)',
       description: 'A DPoP-bound token needs a DPoP proof of its key for this request (`ath` = the hash of `accessToken`); a certificate-bound one, the same client certificate.',
