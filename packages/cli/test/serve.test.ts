@@ -3,7 +3,7 @@
  * ports), all five logins through the CLI's own login commands, the extra routes, graceful shutdown with a
  * request in flight, and a production server on PostgreSQL.
  */
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { buildAlicloudLoginBody } from '@gatehouse-auth/client';
 import { createCa } from '@gatehouse-auth/testing/certs';
 import { generate } from 'otplib';
+import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
@@ -94,6 +95,34 @@ describe('demo mode, in process', () => {
       expect(token).toMatch(JWT);
       expect((await server.gatehouse.issuer.verify(token, { stateful: 'check' })).authMethod).toBe(strategy);
     }
+  });
+
+  it('--dpop-key on every login command binds the token to that key (cnf.jkt), and a bad key file is a usage error', async () => {
+    const m = demo(server).materials;
+    const f = demoFiles(dataDir);
+    const http = server.urls.http;
+    const keyFile = join(dataDir, 'dpop-key.pem');
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const jkt = await calculateJwkThumbprint(publicKey.export({ format: 'jwk' }) as JWK, 'sha256');
+    const dpop = ['--dpop-key', keyFile];
+    const logins: [string, string[]][] = [
+      ['alicloud', ['login', 'alicloud', '--server', http, '--identity-id', m.alicloud.identityId, '--credentials-file', f.alicloudCredentials, ...dpop]],
+      ['oci', ['login', 'oci', '--server', http, '--identity-id', m.oci.identityId, '--oci-config', f.ociConfig, ...dpop]],
+      ['tls-cert', ['login', 'tls', '--server', server.urls.https!, '--identity-id', m.tls.identityId, '--cert', f.tlsClientCert, '--key', f.tlsClientKey, '--ca', f.tlsCa, ...dpop]],
+      ['ece-password', ['login', 'password', '--server', http, '--username', m.users.operator.username, '--password-file', f.operatorPassword, ...dpop]],
+      ['idp-mfa', ['login', 'password', '--server', http, '--email', m.users.mfa.email, '--password-file', f.mfaPassword, '--recovery-code', m.users.mfa.recoveryCodes.at(-1)!, ...dpop]],
+    ];
+    for (const [strategy, args] of logins) {
+      const r = await cli(args);
+      expect({ strategy, code: r.code, err: r.err }).toEqual({ strategy, code: 0, err: '' });
+      expect({ strategy, cnf: decodeJwt(r.out.trim()).cnf }).toEqual({ strategy, cnf: { jkt } });
+      // `token verify` inspects a bound token (it cannot prove possession) and says what it is bound to.
+      const inspected = await cli(['token', 'verify', '--server', http, r.out.trim()]);
+      expect({ strategy, code: inspected.code, out: inspected.out }).toEqual({ strategy, code: 0, out: expect.stringMatching(new RegExp(`, bound to DPoP key ${jkt}\\n$`)) });
+    }
+    const bad = await cli(['login', 'password', '--server', http, '--username', 'x', '--password', 'y', '--dpop-key', f.operatorPassword]);
+    expect(bad).toMatchObject({ code: 2, err: `error: --dpop-key ${f.operatorPassword}: not a readable PEM private key\n` });
   });
 
   it('logs JSON lines: one request line with both request ids, audit events, and never a password or token', async () => {

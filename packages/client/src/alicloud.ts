@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
+import type { DpopKey } from './dpop.js';
 import { GatehouseLoginError, postTokenLogin, type GatehouseTokenResponse } from './token-login.js';
 
 interface OpenApiUtilClient {
@@ -87,11 +88,13 @@ export interface LoginWithAlicloudOptions extends BuildAlicloudLoginBodyOptions 
   /** An undici dispatcher (custom CA, proxy, keep-alive pool). */
   dispatcher?: Dispatcher;
   signal?: AbortSignal;
+  /** Prove this DPoP key: the token is bound to it (RFC 9449) and needs its proofs wherever it is used. */
+  dpop?: DpopKey;
 }
 
 /** Builds the signed body, posts it, and returns the token response; throws `AlicloudLoginError` otherwise. */
 export async function loginWithAlicloud(options: LoginWithAlicloudOptions): Promise<GatehouseTokenResponse> {
-  const { baseUrl, dispatcher, signal, ...creds } = options;
+  const { baseUrl, dispatcher, signal, dpop, ...creds } = options;
   const body = buildAlicloudLoginBody(creds);
-  return postTokenLogin(new URL(ALICLOUD_LOGIN_PATH, baseUrl), body, { dispatcher, signal }, (status, b) => new AlicloudLoginError(status, b));
+  return postTokenLogin(new URL(ALICLOUD_LOGIN_PATH, baseUrl), body, { dispatcher, signal, dpop }, (status, b) => new AlicloudLoginError(status, b));
 }

@@ -1,5 +1,6 @@
 /** Logs in to a Gatehouse (or Infisical-compatible) server with an OCI API key. */
 import type { Dispatcher } from 'undici';
+import type { DpopKey } from './dpop.js';
 import { GatehouseLoginError, postTokenLogin, type GatehouseTokenResponse } from './token-login.js';
 import { buildOciLoginBody, type OciLoginCredentials } from './oci-login-body.js';
 
@@ -13,6 +14,8 @@ export interface OciLoginOptions extends OciLoginCredentials {
   signal?: AbortSignal;
   /** Whole-exchange timeout, ms (default 15000). */
   timeoutMs?: number;
+  /** Prove this DPoP key: the token is bound to it (RFC 9449) and needs its proofs wherever it is used. */
+  dpop?: DpopKey;
 }
 
 /** @deprecated alias of GatehouseTokenResponse */
@@ -27,7 +30,7 @@ export class OciLoginError extends GatehouseLoginError {
 }
 
 export async function loginWithOci(options: OciLoginOptions): Promise<OciLoginResult> {
-  const { baseUrl, dispatcher, signal, timeoutMs = 15_000, ...credentials } = options;
+  const { baseUrl, dispatcher, signal, timeoutMs = 15_000, dpop, ...credentials } = options;
   const body = await buildOciLoginBody(credentials);
-  return postTokenLogin(new URL(OCI_LOGIN_ROUTE, baseUrl), body, { dispatcher, signal, timeoutMs }, (status, b) => new OciLoginError(status, b));
+  return postTokenLogin(new URL(OCI_LOGIN_ROUTE, baseUrl), body, { dispatcher, signal, timeoutMs, dpop }, (status, b) => new OciLoginError(status, b));
 }

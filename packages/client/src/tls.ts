@@ -1,5 +1,6 @@
 /** Logs in to a Gatehouse (or Infisical-compatible) server with a client certificate, over mutual TLS. */
 import { Agent, type Dispatcher } from 'undici';
+import type { DpopKey } from './dpop.js';
 import { GatehouseLoginError, postTokenLogin, type GatehouseTokenResponse } from './token-login.js';
 
 export const TLS_CERT_LOGIN_ROUTE = '/api/v1/auth/tls-cert-auth/login';
@@ -20,6 +21,8 @@ export interface TlsCertLoginOptions {
   signal?: AbortSignal;
   /** Whole-exchange timeout, ms (default 15000). */
   timeoutMs?: number;
+  /** Also prove this DPoP key: the token is bound to it (RFC 9449) as well as to the certificate if the identity asks. */
+  dpop?: DpopKey;
 }
 
 export type TlsCertLoginResult = GatehouseTokenResponse;
@@ -51,7 +54,7 @@ export async function loginWithTlsCert(options: TlsCertLoginOptions): Promise<Tl
   try {
     const body: Record<string, string> = { identityId: options.identityId };
     if (options.organizationSlug !== undefined) body.organizationSlug = options.organizationSlug;
-    return await postTokenLogin(url, body, { dispatcher: agent as Dispatcher, signal: options.signal, timeoutMs: options.timeoutMs }, (status, b) => new TlsCertLoginError(status, b));
+    return await postTokenLogin(url, body, { dispatcher: agent as Dispatcher, signal: options.signal, timeoutMs: options.timeoutMs, dpop: options.dpop }, (status, b) => new TlsCertLoginError(status, b));
   } finally {
     await agent.close();
   }

@@ -1,11 +1,15 @@
 /**
  * Offline verification for resource servers: the auth server's JWKS is fetched (bounded, cached, with a
  * cooldown so a stream of forged `kid`s can't make us hammer it) and tokens are checked exactly as the
- * core does: asymmetric algorithms only, `typ: at+jwt`, `iss`, `aud`, `exp`/`nbf`, trusted IPs.
+ * core does: asymmetric algorithms only, `typ: at+jwt`, `iss`, `aud`, `exp`/`nbf`, trusted IPs, and the
+ * token's binding (`cnf`: DPoP proofs, client certificates) with the core's own check (`@gatehouse-auth/core/dpop`).
  * Use introspection instead when use limits and revocation must be enforced.
  */
 import ipaddr from 'ipaddr.js';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  BindingRefusal, bindingChallenge, checkTokenBinding, DEFAULT_DPOP_POLICY, DpopNonces, type DpopPolicy, type TokenPresentation,
+} from '@gatehouse-auth/core/dpop';
 
 export interface RemoteVerifierOptions {
   /** e.g. `https://auth.example.com/.well-known/jwks.json` */
@@ -23,7 +27,45 @@ export interface RemoteVerifierOptions {
    * `secret` is sent as `Authorization: Bearer`: a Gatehouse server requires one unless configured to serve introspection openly.
    */
   introspection?: { url: string | URL; secret?: string; timeoutMs?: number };
+  /**
+   * DPoP-bound tokens: the proof policy (algorithm allow-list, max age, clock skew), where proof `jti`s are
+   * remembered (default: this process, bounded; several instances of a resource server should share a store,
+   * e.g. a Gatehouse `ReplayStore`: `{ claim: (key, exp, now) => stores.replay.claim('dpop-jti', key, exp, now) }`),
+   * and server nonces (a secret shared by every instance).
+   */
+  dpop?: Partial<DpopPolicy> & { replay?: ProofReplay; nonce?: { secret: string; lifetimeSeconds?: number } };
+  /** The clock every time check reads (tests). Default: the system clock. */
+  clock?: { now(): Date };
 }
+
+/** Remembers DPoP proof ids: `claim` is true for the first sighting of `key`, false for every later one. */
+export interface ProofReplay {
+  claim(key: string, expiresAt: Date, now: Date): Promise<boolean>;
+}
+
+/**
+ * The default `ProofReplay`: one process's memory, bounded. Entries live as long as a proof could be accepted
+ * (max age plus skew, about a minute); when full of live entries it refuses new proofs (503) rather than
+ * forget one, since forgetting would let a replay through.
+ */
+export class MemoryProofReplay implements ProofReplay {
+  readonly #seen = new Map<string, number>();
+  constructor(private readonly maxEntries = 100_000) {}
+  async claim(key: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const t = now.getTime();
+    const until = this.#seen.get(key);
+    if (until !== undefined && until > t) return false;
+    if (this.#seen.size >= this.maxEntries) {
+      for (const [k, exp] of this.#seen) if (exp <= t) this.#seen.delete(k);
+      if (this.#seen.size >= this.maxEntries) throw new TokenVerificationError('dpop_replay_cache_full', 'unavailable');
+    }
+    this.#seen.set(key, expiresAt.getTime());
+    return true;
+  }
+}
+
+/** How the token arrived (scheme, method, URLs, DPoP proof, client certificate): what a Gatehouse guard passes. */
+export type RemotePresentation = TokenPresentation;
 
 export interface VerifiedPrincipal {
   subject: { type: 'identity' | 'user'; id: string };
@@ -48,6 +90,8 @@ export class TokenVerificationError extends Error {
   constructor(
     readonly reasonCode: string,
     readonly kind: keyof typeof MESSAGES = 'unauthenticated',
+    /** The challenge of a binding refusal: `www-authenticate` (RFC 9449 §7.1, RFC 6750 §3) and `dpop-nonce`. */
+    readonly headers?: Record<string, string>,
   ) {
     super(MESSAGES[kind]);
   }
@@ -58,9 +102,18 @@ export function createRemoteVerifier(options: RemoteVerifierOptions) {
     timeoutDuration: options.timeoutMs ?? 5_000,
     cooldownDuration: options.cooldownMs ?? 30_000,
   });
+  const policy: DpopPolicy = { ...DEFAULT_DPOP_POLICY, ...pick(options.dpop, ['algorithms', 'maxAgeSeconds', 'clockSkewSeconds']) };
+  const replay = options.dpop?.replay ?? new MemoryProofReplay();
+  const nonces = options.dpop?.nonce ? new DpopNonces(options.dpop.nonce) : undefined;
+  const clock = options.clock ?? { now: () => new Date() };
   return {
-    async verify(token: string, context: { clientIp?: string } = {}): Promise<VerifiedPrincipal> {
+    /**
+     * `presentation`: how the token came (a Gatehouse guard passes it). A bound token without one is refused.
+     * `unchecked` skips the binding check: only for inspection tools, never to admit a request.
+     */
+    async verify(token: string, context: { clientIp?: string; presentation?: RemotePresentation | 'unchecked' } = {}): Promise<VerifiedPrincipal> {
       if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw new TokenVerificationError('token_malformed');
+      const now = clock.now();
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, jwks, {
@@ -70,6 +123,7 @@ export function createRemoteVerifier(options: RemoteVerifierOptions) {
           typ: 'at+jwt',
           clockTolerance: options.leewaySeconds ?? 5,
           requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+          currentDate: now,
         }));
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw new TokenVerificationError('token_expired');
@@ -80,6 +134,16 @@ export function createRemoteVerifier(options: RemoteVerifierOptions) {
       const ips = payload.trusted_ips;
       if (context.clientIp !== undefined && Array.isArray(ips) && !ipAllowed(context.clientIp, ips as string[])) {
         throw new TokenVerificationError('ip_not_trusted', 'forbidden');
+      }
+      if (context.presentation !== 'unchecked') {
+        try {
+          await checkTokenBinding(token, payload.cnf, context.presentation, policy, { now, claim: (key, expiresAt) => replay.claim(key, expiresAt, now), nonce: nonces });
+        } catch (err) {
+          if (!(err instanceof BindingRefusal)) throw err;
+          const headers: Record<string, string> = { 'www-authenticate': bindingChallenge(err, policy) };
+          if (err.error === 'use_dpop_nonce' && nonces) headers['dpop-nonce'] = nonces.issue(now);
+          throw new TokenVerificationError(err.reasonCode, 'unauthenticated', headers);
+        }
       }
       if (options.introspection && !(await introspect(options.introspection, token))) {
         throw new TokenVerificationError('token_inactive');
@@ -134,4 +198,10 @@ function ipAllowed(address: string, cidrs: string[]): boolean {
       return false;
     }
   });
+}
+
+function pick<T extends object, K extends keyof T>(value: T | undefined, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (value?.[k] !== undefined) out[k] = value[k];
+  return out;
 }

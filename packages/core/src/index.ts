@@ -10,7 +10,7 @@ export { dialects, infisicalDialect, eceDialect, bytebaseDialect, formatEceTime,
 export type { Dialect, DialectName, RenderedError } from './dialects/index.js';
 
 export { createGatehouse, TOKENS } from './runtime/container.js';
-export type { Gatehouse, GatehouseOptions } from './runtime/container.js';
+export type { Gatehouse, GatehouseOptions, GatehouseTokenBindingOptions } from './runtime/container.js';
 export { GatehouseAdmin } from './runtime/admin.js';
 export { systemClock, ManualClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
@@ -24,13 +24,13 @@ export { resolveClientIp, resolveProtocol, isTrustedProxy } from './pipeline/cli
 export type { TrustProxy } from './pipeline/client-address.js';
 export { validationError, parseWith } from './pipeline/validation.js';
 
-export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, subjectKeyOf } from './tokens/issuer.js';
+export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, NO_RENEWAL_LIMIT, subjectKeyOf } from './tokens/issuer.js';
 export type { IssuerOptions, IssuedToken, VerifiedToken, VerifyOptions, StatefulCheck, IntrospectionResponse } from './tokens/issuer.js';
 export { KeyManager, jwksMaxAgeSeconds, checkKeyTimings, JWKS_MAX_AGE_CAP_SECONDS } from './tokens/keys.js';
 export type { KeyManagerOptions } from './tokens/keys.js';
 export { tokenSettingsSchema, DEFAULT_TOKEN_SETTINGS, cidrSchema, ipAllowed, parseCidr, parseAddress } from './tokens/settings.js';
-export type { TokenSettings, TokenSettingsInput } from './tokens/settings.js';
-export { coreEndpoints, TOKEN_ROUTES, tokenResponseSchema } from './tokens/endpoints.js';
+export type { TokenSettings, TokenSettingsInput, ResolvedTokenSettings } from './tokens/settings.js';
+export { coreEndpoints, TOKEN_ROUTES, tokenResponseSchema, boundTokenResponseSchema } from './tokens/endpoints.js';
 
 export { createOutboundHttp, DEFAULT_OUTBOUND } from './http/outbound.js';
 export type { OutboundHttp, OutboundHttpOptions, OutboundRequest, OutboundResponse } from './http/outbound.js';
@@ -52,3 +52,5 @@ export * from './guard/index.js';
 
 export { Telemetry, BoundedLabels, INSTRUMENTATION_SCOPE, instrumentStores, instrumentHttp } from './telemetry/index.js';
 export type { TelemetryOptions, LoginOutcome } from './telemetry/index.js';
+export * from './binding/index.js';
+export * from './dpop/index.js';

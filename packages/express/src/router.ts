@@ -5,7 +5,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, guardRequestOf, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, writeNodeResponse,
 } from '@gatehouse-auth/core/node';
 
@@ -70,13 +70,15 @@ export function gatehouseExpress(options: GatehouseExpressOptions): [Router, Err
 }
 
 /**
- * Resource-server middleware: verifies `Authorization: Bearer`, sets `req.gatehouse`, or answers the
- * dialect's 401 with `WWW-Authenticate: Bearer`.
+ * Resource-server middleware: verifies `Authorization: Bearer` (or `DPoP` with its proof; a certificate-bound
+ * token against the connection's client certificate), sets `req.gatehouse`, or answers the dialect's 401
+ * with the RFC 6750 / RFC 9449 challenge.
  */
 export function gatehouseGuard(source: GuardSource): RequestHandler {
   const guard = guardFrom(source);
   return async (req, res, next) => {
-    const result = await guard.check(req.headers, req.socket?.remoteAddress ?? '');
+    // originalUrl: the path the client addressed (its DPoP proof's htu), wherever the guard is mounted.
+    const result = await guard.check(req.headers, req.socket?.remoteAddress ?? '', guardRequestOf(req, req.originalUrl));
     if (!result.ok) return writeNodeResponse(res, toNodeResponse(result.response));
     req.gatehouse = result.principal;
     next();

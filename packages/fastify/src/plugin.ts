@@ -6,7 +6,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPM
 import fp from 'fastify-plugin';
 import { guardFrom, toJsonSchema, validationError, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, frameworkPath, pathOf, readJsonBody, respond, routePrefixes, toGatehouseRequest, toNodeResponse,
+  DEFAULT_BODY_LIMIT, disconnectSignal, failureResponse, frameworkPath, guardRequestOf, pathOf, readJsonBody, respond, routePrefixes, toGatehouseRequest,
+  toNodeResponse,
   type BodyResult, type NodeResponse,
 } from '@gatehouse-auth/core/node';
 import type { BodyError } from '@gatehouse-auth/core';
@@ -125,13 +126,14 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
 export const gatehouseFastify = fp(plugin, { name: '@gatehouse-auth/fastify', fastify: '5.x' });
 
 /**
- * Resource-server preHandler: verifies `Authorization: Bearer`, sets `request.gatehousePrincipal`, or
- * answers the dialect's 401 with `WWW-Authenticate: Bearer`.
+ * Resource-server preHandler: verifies `Authorization: Bearer` (or `DPoP` with its proof; a certificate-bound
+ * token against the connection's client certificate), sets `request.gatehousePrincipal`, or answers the
+ * dialect's 401 with the RFC 6750 / RFC 9449 challenge.
  */
 export function gatehouseGuard(source: GuardSource): preHandlerAsyncHookHandler {
   const guard = guardFrom(source);
   return async function gatehouseGuardHook(request, reply) {
-    const result = await guard.check(request.headers, request.raw.socket?.remoteAddress ?? '');
+    const result = await guard.check(request.headers, request.raw.socket?.remoteAddress ?? '', guardRequestOf(request.raw, request.raw.url));
     if (result.ok) {
       request.gatehousePrincipal = result.principal;
       return;

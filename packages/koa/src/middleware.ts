@@ -6,7 +6,8 @@ import Router from '@koa/router';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, frameworkPath, parserBodyError, respond, routeMatcher, toGatehouseRequest,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, frameworkPath, guardRequestOf, parserBodyError, respond, routeMatcher,
+  toGatehouseRequest,
   toNodeResponse, type NodeResponse,
 } from '@gatehouse-auth/core/node';
 
@@ -83,13 +84,15 @@ export function gatehouseKoaErrors(options: GatehouseKoaOptions): Middleware {
 }
 
 /**
- * Resource-server middleware: verifies `Authorization: Bearer`, sets `ctx.state.gatehouse`, or answers the
- * dialect's 401 with `WWW-Authenticate: Bearer`.
+ * Resource-server middleware: verifies `Authorization: Bearer` (or `DPoP` with its proof; a certificate-bound
+ * token against the connection's client certificate), sets `ctx.state.gatehouse`, or answers the dialect's
+ * 401 with the RFC 6750 / RFC 9449 challenge.
  */
 export function gatehouseGuard<StateT extends object = object>(source: GuardSource): Middleware<StateT & GatehouseState> {
   const guard = guardFrom(source);
   return async (ctx, next) => {
-    const result = await guard.check(ctx.headers, ctx.req.socket?.remoteAddress ?? '');
+    // originalUrl: the path the client addressed (its DPoP proof's htu), under any mounted router prefix.
+    const result = await guard.check(ctx.headers, ctx.req.socket?.remoteAddress ?? '', guardRequestOf(ctx.req, ctx.originalUrl));
     if (!result.ok) return send(ctx, toNodeResponse(result.response));
     ctx.state.gatehouse = result.principal;
     await next();

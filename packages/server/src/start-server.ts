@@ -141,6 +141,14 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
         ? { rateLimit: { max: config.server.rateLimit.max, windowMs: config.server.rateLimit.windowMs, routes: 'login' as const } }
         : {}),
       issuer: issuerOptionsFrom(config),
+      // Bound tokens: DPoP proofs name this server's public URL (htu); behind a TLS-terminating proxy the client
+      // certificate of a certificate-bound token arrives in the same header tls-cert reads.
+      tokenBinding: {
+        ...(config.server.publicUrl ? { publicUrls: [config.server.publicUrl] } : {}),
+        ...(config.strategies.tlsCert.certificateHeader && config.strategies.tlsCert.trustedProxies?.length
+          ? { clientCertificateHeader: config.strategies.tlsCert.certificateHeader, clientCertificateProxies: config.strategies.tlsCert.trustedProxies }
+          : {}),
+      },
     });
     storesOwnedByGatehouse = true;
     cleanups.push(() => gatehouse.close());

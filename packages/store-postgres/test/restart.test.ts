@@ -104,7 +104,11 @@ describe('PGlite with a data directory: restart', () => {
         identityId,
         method: 'api-key',
         config: { apiKeySha256: sha256(API_KEY), label: 'ci' },
-        token: { accessTokenTTL: 3600, accessTokenMaxTTL: 7200, accessTokenNumUsesLimit: 5, accessTokenTrustedIps: ['10.0.0.0/8'] },
+        token: {
+          accessTokenTTL: 3600, accessTokenMaxTTL: 7200, accessTokenNumUsesLimit: 5, accessTokenTrustedIps: ['10.0.0.0/8'],
+          // written with their defaults since token binding and periodic tokens exist
+          accessTokenPeriod: 0, accessTokenRequireDpop: false, accessTokenCertificateBound: false,
+        },
         createdAt: T0,
         updatedAt: T0,
       });

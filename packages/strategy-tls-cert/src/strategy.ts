@@ -121,6 +121,8 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
     requestSchema: tlsCertLoginSchema,
     responseSchema: tlsCertResponseSchema,
     configSchema: tlsCertConfigSchema,
+    // Its identities may ask for tokens bound to the certificate (RFC 8705, `accessTokenCertificateBound`).
+    clientCertificates: true,
     openapi: {
       summary: 'Login with TLS Certificate Auth for machine identity',
       description: 'The client certificate comes from the TLS connection (or a trusted proxy header); the body names the identity.',
@@ -170,6 +172,7 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
         kind: 'authenticated',
         subject: { type: 'identity', id: identity.id },
         token: method.token,
+        clientCertificate: leaf!.der,
         audit: {
           certificateSource: presented.source,
           commonName: leaf!.commonNames[0]?.slice(0, 256),

@@ -64,7 +64,7 @@ describe('the tarballs', () => {
       const r = await run(process.execPath, [ATTW, tarballs.get(p.name)!, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'], { cwd: work });
       expect({ name: p.name, code: r.code, out: r.code === 0 ? '' : r.stdout + r.stderr }).toEqual({ name: p.name, code: 0, out: '' });
     }
-  }, 300_000);
+  });
 });
 
 describe('apps outside the workspace, installed from the tarballs', () => {
@@ -97,7 +97,7 @@ describe('apps outside the workspace, installed from the tarballs', () => {
   });
 
   // A full tsc run without skipLibCheck: tens of seconds on a busy machine.
-  it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', { timeout: 180_000 }, async () => {
+  it('a TypeScript nodenext app in a CommonJS package type-checks with skipLibCheck off and logs in through the Express adapter', { timeout: 300_000 }, async () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, skipLibCheck: false, outDir: 'out', types: ['node'] }, files: ['ts-app.ts'] }),
@@ -106,7 +106,7 @@ describe('apps outside the workspace, installed from the tarballs', () => {
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
     expectLogin(await node('out/ts-app.js'), 'ts-user');
-  }, 300_000);
+  });
 });
 
 describe('a plugin package outside the workspace, testing its strategy with the conformance kit', () => {

@@ -70,7 +70,7 @@ export function registerIdentityCommands(program: Command, io: CliIo): void {
     .argument('<method>', 'strategy id: alicloud, oci, tls-cert')
     .option('--config-json <json>', 'the method config as JSON, e.g. \'{"allowedArns":["acs:ram::123:role/ci"]}\'')
     .option('--config-file <file>', 'the method config as a JSON file')
-    .option('--token-json <json>', 'token settings as JSON: accessTokenTTL, accessTokenMaxTTL, accessTokenNumUsesLimit, accessTokenTrustedIps')
+    .option('--token-json <json>', 'token settings as JSON: accessTokenTTL, accessTokenMaxTTL, accessTokenNumUsesLimit, accessTokenTrustedIps, accessTokenPeriod, accessTokenRequireDpop, accessTokenCertificateBound')
     .option('--config <file>', 'config file')
     .option('--json', 'print the stored method as JSON')
     .addHelpText(

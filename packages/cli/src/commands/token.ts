@@ -39,7 +39,8 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
         const base = parseServerUrl(opts.server);
         const verifier = createRemoteVerifier({ jwksUrl: new URL('/.well-known/jwks.json', base), issuer: opts.issuer ?? 'gatehouse', audience: opts.audience });
         try {
-          const v = await verifier.verify(raw);
+          // Inspection: a bound token's proof of possession is its holder's to give, not this command's.
+          const v = await verifier.verify(raw, { presentation: 'unchecked' });
           result = { subject: v.subject, authMethod: v.authMethod, tokenId: v.tokenId, expiresAt: v.expiresAt, claims: v.claims };
         } catch (err) {
           if (err instanceof TokenVerificationError) throw new CliError(`token is not valid (${err.reasonCode})`);
@@ -49,7 +50,7 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
         const { AuthError } = await import('@gatehouse-auth/core');
         result = await withAdmin(io, opts.config, async ({ gatehouse }) => {
           try {
-            const v = await gatehouse.issuer.verify(raw, { stateful: 'check' });
+            const v = await gatehouse.issuer.verify(raw, { stateful: 'check', presentation: 'unchecked' });
             return { subject: v.subject, authMethod: v.authMethod, tokenId: v.jti, expiresAt: v.expiresAt, claims: v.claims };
           } catch (err) {
             if (err instanceof AuthError) throw new CliError(`token is not valid (${err.reasonCode})`);
@@ -58,6 +59,11 @@ export function registerTokenCommands(program: Command, io: CliIo): void {
         });
       }
       if (opts.json) return printJson(io, { valid: true, ...result, expiresAt: result.expiresAt.toISOString() });
-      io.stdout.write(`valid: ${result.subject.type} ${result.subject.id}, method ${result.authMethod}, expires ${result.expiresAt.toISOString()}\n`);
+      const cnf = (result.claims.cnf ?? {}) as { jkt?: unknown; 'x5t#S256'?: unknown };
+      const bound = [
+        ...(typeof cnf.jkt === 'string' ? [`DPoP key ${cnf.jkt}`] : []),
+        ...(typeof cnf['x5t#S256'] === 'string' ? [`certificate ${cnf['x5t#S256']}`] : []),
+      ];
+      io.stdout.write(`valid: ${result.subject.type} ${result.subject.id}, method ${result.authMethod}, expires ${result.expiresAt.toISOString()}${bound.length ? `, bound to ${bound.join(' and ')}` : ''}\n`);
     });
 }

@@ -11,6 +11,7 @@ import type { TokenSettings } from '../tokens/settings.js';
 import type { OutboundHttp } from '../http/outbound.js';
 import type { DialectName } from '../dialects/types.js';
 import type { TokenIssuer, IssuedToken, VerifiedToken } from '../tokens/issuer.js';
+import type { Presentation } from '../binding/token-binding.js';
 
 /** Who the caller turned out to be. */
 export interface Subject {
@@ -39,6 +40,11 @@ export type Outcome =
       audit?: Record<string, unknown>;
       /** Shapes the success response; the dialect's default success body is used when omitted. */
       reply?: (issued: IssuedToken) => Reply | Promise<Reply>;
+      /**
+       * DER of the client certificate the caller authenticated with (leaf). When the identity's token settings
+       * ask for it (`accessTokenCertificateBound`), the token is bound to it (RFC 8705 `cnf["x5t#S256"]`).
+       */
+      clientCertificate?: Uint8Array;
     }
   | {
       /** More proof needed (e.g. MFA). The body carries e.g. `{ mfaTempToken }`. */
@@ -95,8 +101,16 @@ export interface StrategyContext {
    * and forbidden (`organization_mismatch`) when `organizationSlug` is given and differs from the identity's.
    */
   identityMethod(identityId: string, opts?: { organizationSlug?: string }): Promise<{ identity: Identity; method: IdentityMethod }>;
-  /** Verifies the caller's bearer token (or `access-token` cookie); throws unauthenticated otherwise. */
+  /**
+   * Verifies the caller's token (`Authorization: Bearer`, `Authorization: DPoP` with its proof, or the
+   * `access-token` cookie), its binding included; throws unauthenticated otherwise.
+   */
   requirePrincipal(opts?: { consume?: boolean }): Promise<VerifiedToken>;
+  /**
+   * How a token arrives with this request, for `issuer.verify`/`renew`/`revoke` when an endpoint reads the
+   * token itself (e.g. from the body: `scheme: 'body'`): method, URLs, DPoP proof, client certificate.
+   */
+  presentation(scheme: Presentation['scheme']): Presentation;
 }
 
 export interface EndpointDefinition<TInput = unknown> {
@@ -127,6 +141,11 @@ export interface Strategy<TInput = unknown, TConfig = unknown> {
   responseSchema: z.ZodType;
   /** Per-identity method config; omit for strategies that log users in (no identity config). */
   configSchema?: z.ZodType<TConfig>;
+  /**
+   * The strategy authenticates callers by a client certificate and returns it (`clientCertificate`), so its
+   * identities may ask for certificate-bound tokens (`accessTokenCertificateBound`).
+   */
+  clientCertificates?: boolean;
   authenticate(input: TInput, ctx: StrategyContext): Promise<Outcome>;
   /** Extra endpoints the strategy owns (refresh, enrolment…), better-auth style. */
   endpoints?: EndpointDefinition<never>[];

@@ -44,7 +44,8 @@ export const infisicalDialect: Dialect = {
       accessToken: issued.token,
       expiresIn: issued.expiresIn,
       accessTokenMaxTTL: issued.accessTokenMaxTTL,
-      tokenType: 'Bearer',
+      // The seed's `Bearer`, except for a client that sent a DPoP proof (docs/decisions/0009).
+      tokenType: issued.tokenType,
     };
   },
   errorSchema(status) {

@@ -9,6 +9,8 @@ import { TOKENS, type Gatehouse } from '../runtime/container.js';
 import type { PipelineOptions } from '../pipeline/pipeline.js';
 import type { Principal } from './principal.js';
 import { localVerifier, type LocalVerifierOptions, type TokenVerifier } from './verifier.js';
+import { authorizationToken, presentationOf, type PresentationOptions } from '../binding/presentation.js';
+import { parsePublicUrls } from '../binding/request-urls.js';
 
 export interface GuardOptions {
   verifier: TokenVerifier;
@@ -20,21 +22,45 @@ export interface GuardOptions {
   realm?: string;
   /** Where unexpected failures (a store down) are logged with their request id. */
   logger?: Logger;
+  /**
+   * Where this resource server learns what bound tokens are checked against: its public base URLs (a DPoP
+   * proof's `htu`; unset: rebuilt from the request, see `requestUrls`) and the header a trusted proxy puts
+   * the client certificate in (certificate-bound tokens).
+   */
+  binding?: { publicUrls?: string[]; clientCertificateHeader?: string; clientCertificateProxies?: string[] };
+}
+
+/** The request facts a guard needs besides the headers, for bound tokens (DPoP `htm`/`htu`, the TLS client certificate). */
+export interface GuardRequest {
+  method: string;
+  /** The path as received (Express `originalUrl`, Fastify `url`, Koa `originalUrl`); a query string is ignored. */
+  url: string;
+  protocol: 'http' | 'https';
+  /** DER certificates of the TLS peer, leaf first. */
+  peerCertificates?: Uint8Array[];
 }
 
 export type GuardResult = { ok: true; principal: Principal; clientIp: string } | { ok: false; response: GatehouseResponse };
 
 export interface Guard {
-  check(headers: Record<string, HeaderValue>, socketAddress: string): Promise<GuardResult>;
+  /**
+   * `request` carries what bound tokens are checked against; without it a DPoP- or certificate-bound token
+   * is refused (its binding cannot be checked), unbound tokens work as before.
+   */
+  check(headers: Record<string, HeaderValue>, socketAddress: string, request?: GuardRequest): Promise<GuardResult>;
 }
 
-/** RFC 6750 §2.1: `Bearer` (any case), one or more spaces, a token68. Anything else is no token. */
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-/** The bearer token of an `Authorization` header, or undefined when absent or not a well-formed Bearer. */
+/** The bearer token of an `Authorization: Bearer` header, or undefined when absent or not a well-formed Bearer. */
 export function bearerToken(header: HeaderValue): string | undefined {
-  if (typeof header !== 'string' || header.length > 8200) return undefined;
-  return BEARER.exec(header)?.[1];
+  const sent = authorizationToken(header);
+  return sent?.scheme === 'Bearer' ? sent.token : undefined;
+}
+
+/** `Bearer error="…"` → `Bearer realm="x", error="…"`. */
+function withRealm(challenge: string, realm: string): string {
+  if (!realm) return challenge;
+  const space = challenge.indexOf(' ');
+  return space === -1 ? `${challenge}${realm}` : `${challenge.slice(0, space)}${realm},${challenge.slice(space)}`;
 }
 
 /**
@@ -57,21 +83,40 @@ export function createGuard(options: GuardOptions): Guard {
     const rendered = dialect.renderError(error, requestId);
     const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache', ...rendered.headers, 'x-request-id': requestId };
     if (rendered.status === 401) {
-      headers['www-authenticate'] = sentToken ? `Bearer${realm}${realm ? ',' : ''} error="invalid_token"` : `Bearer${realm}`;
+      // A binding refusal names its own challenge (DPoP error="invalid_dpop_proof", RFC 9449 §7.1).
+      const own = rendered.headers['www-authenticate'];
+      headers['www-authenticate'] = own ? withRealm(own, realm) : sentToken ? `Bearer${realm}${realm ? ',' : ''} error="invalid_token"` : `Bearer${realm}`;
     }
     return { ok: false, response: { status: rendered.status, headers, cookies: [], body: rendered.body } };
   };
 
+  const presentationOptions: PresentationOptions = {
+    trustProxy,
+    publicUrls: parsePublicUrls(options.binding?.publicUrls),
+    clientCertificateHeader: options.binding?.clientCertificateHeader?.toLowerCase(),
+    clientCertificateProxies: options.binding?.clientCertificateProxies ?? [],
+  };
+  if (presentationOptions.clientCertificateHeader !== undefined && !presentationOptions.clientCertificateProxies.length) {
+    throw new Error('binding.clientCertificateHeader needs clientCertificateProxies: a header from anyone is a forged certificate');
+  }
+
   return {
-    async check(headers, socketAddress) {
-      const token = bearerToken(headers.authorization);
-      if (token === undefined) {
-        const sent = headers.authorization !== undefined;
-        return refuse(new AuthError({ kind: 'unauthenticated', reasonCode: sent ? 'token_malformed' : 'no_token', message: sent ? 'Invalid or expired token' : 'Authentication required' }), sent);
+    async check(headers, socketAddress, request) {
+      const sent = authorizationToken(headers.authorization);
+      if (sent === undefined) {
+        const malformed = headers.authorization !== undefined;
+        return refuse(new AuthError({ kind: 'unauthenticated', reasonCode: malformed ? 'token_malformed' : 'no_token', message: malformed ? 'Invalid or expired token' : 'Authentication required' }), malformed);
       }
       const clientIp = resolveClientIp(socketAddress, headers['x-forwarded-for'], trustProxy);
+      const presentation = request
+        ? presentationOf(
+            { method: request.method, path: pathWithoutQuery(request.url), headers, socketAddress, protocol: request.protocol, peerCertificates: request.peerCertificates },
+            sent.scheme,
+            presentationOptions,
+          )
+        : undefined;
       try {
-        return { ok: true, principal: await options.verifier.verify(token, { clientIp }), clientIp };
+        return { ok: true, principal: await options.verifier.verify(sent.token, { clientIp, presentation }), clientIp };
       } catch (err) {
         return refuse(err, true);
       }
@@ -79,7 +124,12 @@ export function createGuard(options: GuardOptions): Guard {
   };
 }
 
-export interface LocalGuardOptions extends Omit<GuardOptions, 'verifier' | 'trustProxy' | 'logger'> {
+function pathWithoutQuery(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+export interface LocalGuardOptions extends Omit<GuardOptions, 'verifier' | 'trustProxy' | 'logger' | 'binding'> {
   /** See `LocalVerifierOptions.stateful`. Default `check`. */
   stateful?: LocalVerifierOptions['stateful'];
 }
@@ -93,6 +143,7 @@ export function localGuard(gatehouse: Gatehouse, options: LocalGuardOptions = {}
     dialect: options.dialect ?? pipeline.defaultDialect,
     realm: options.realm,
     logger: gatehouse.logger,
+    binding: { publicUrls: pipeline.publicUrls ? [...pipeline.publicUrls] : undefined, clientCertificateHeader: pipeline.clientCertificateHeader, clientCertificateProxies: pipeline.clientCertificateProxies },
   });
 }
 

@@ -1,10 +1,15 @@
 import type { Gatehouse } from '../runtime/container.js';
 import type { StatefulCheck, TokenIssuer } from '../tokens/issuer.js';
 import { principalOf, type Principal } from './principal.js';
+import type { Presentation } from '../binding/token-binding.js';
 
-/** Turns a bearer token into a principal, or throws an `AuthError` (unauthenticated / forbidden). */
+/** Turns a token into a principal, or throws an `AuthError` (unauthenticated / forbidden). */
 export interface TokenVerifier {
-  verify(token: string, context: { clientIp: string }): Promise<Principal>;
+  /**
+   * `presentation`: how the token arrived (scheme, DPoP proof, client certificate), checked against its
+   * `cnf`. A verifier must refuse a bound token it cannot check (no presentation).
+   */
+  verify(token: string, context: { clientIp: string; presentation?: Presentation }): Promise<Principal>;
 }
 
 export interface LocalVerifierOptions {
@@ -22,8 +27,8 @@ export function localVerifier(source: Pick<Gatehouse, 'issuer'> | TokenIssuer, o
   const issuer = 'issuer' in source ? source.issuer : source;
   const stateful = options.stateful ?? 'check';
   return {
-    async verify(token, { clientIp }) {
-      return principalOf(await issuer.verify(token, { clientIp, stateful }));
+    async verify(token, { clientIp, presentation }) {
+      return principalOf(await issuer.verify(token, { clientIp, stateful, presentation }));
     },
   };
 }

@@ -2,7 +2,7 @@
 // translation, TLS peer chains, and which paths Gatehouse answers. Adapters add only framework glue.
 export { DEFAULT_BODY_LIMIT, readJsonBody, adoptOrReadBody, classifyBody, isJsonMediaType, parseJsonBytes, parserBodyError, drainRequest } from './body.js';
 export type { BodyResult, ReadBodyOptions } from './body.js';
-export { toGatehouseRequest, pathOf, queryOf, disconnectSignal } from './request.js';
+export { toGatehouseRequest, guardRequestOf, pathOf, queryOf, disconnectSignal } from './request.js';
 export type { ToGatehouseRequestOptions } from './request.js';
 export { respond, toNodeResponse, failureResponse, writeNodeResponse, serializeCookie } from './response.js';
 export type { NodeResponse } from './response.js';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatehouseRequest } from '../contract/http.js';
+import type { GuardRequest } from '../guard/guard.js';
 import type { BodyResult } from './body.js';
 import { isTlsSocket, peerCertificateChain } from './tls.js';
 
@@ -56,4 +57,14 @@ export function toGatehouseRequest(req: IncomingMessage, body: BodyResult, optio
     peerCertificates: tls ? peerCertificateChain(socket) : [],
     signal: options.signal,
   };
+}
+
+/**
+ * What a resource-server guard needs besides the headers, for bound tokens: the method and the path as received
+ * (DPoP `htm`/`htu`), whether the connection is TLS, and the TLS peer's certificates (RFC 8705).
+ */
+export function guardRequestOf(req: IncomingMessage, url: string | undefined = req.url): GuardRequest {
+  const socket = req.socket;
+  const tls = isTlsSocket(socket);
+  return { method: req.method ?? 'GET', url: pathOf(url), protocol: tls ? 'https' : 'http', peerCertificates: tls ? peerCertificateChain(socket) : [] };
 }

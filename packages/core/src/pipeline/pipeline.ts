@@ -17,6 +17,9 @@ import { RouteTable } from './route-table.js';
 import { instrumentHttp } from '../telemetry/instrument.js';
 import { SpanStatusCode, type LoginOutcome, type Telemetry } from '../telemetry/telemetry.js';
 import type { Span } from '@opentelemetry/api';
+import type { TokenBinding } from '../binding/token-binding.js';
+import { authorizationToken, presentationOf, type PresentationOptions } from '../binding/presentation.js';
+import { certificateThumbprint } from '../dpop/thumbprints.js';
 
 export interface RateLimitRule {
   /** Requests allowed per window per client address (IPv6: per /64) and route. */
@@ -34,6 +37,11 @@ export interface PipelineOptions {
   rateLimit?: RateLimitRule;
   /** Extra limiter hook (runs after schema validation, before the strategy). */
   limiter?: (endpointId: string, ctx: StrategyContext) => Promise<void>;
+  /** Base URLs clients reach this server at (normalised): what DPoP proofs' `htu` is compared with. */
+  publicUrls?: readonly string[];
+  /** Header a trusted proxy puts the client certificate chain in (for certificate-bound tokens), and those proxies. */
+  clientCertificateHeader?: string;
+  clientCertificateProxies?: string[];
 }
 
 /** A route the pipeline serves: a strategy's login route or an extra endpoint. */
@@ -54,6 +62,7 @@ interface Deps {
   http: OutboundHttp;
   audit?: AuditSink;
   telemetry: Telemetry;
+  binding: TokenBinding;
 }
 
 /** `req-` + 16 random bytes: unguessable, so request ids can't be used to probe logs. */
@@ -143,10 +152,17 @@ export class LoginPipeline {
       if (this.options.limiter) await this.options.limiter(endpointId, ctx);
       assertStorableInput(input);
       const parsed = parseWith(route.endpoint.requestSchema, input);
+      // DPoP at login (RFC 9449 §5), for every strategy: a proof that is there must be valid before any
+      // credential is checked; its key is what the token will be bound to.
+      const jkt = route.strategy && req.headers.dpop !== undefined ? await this.deps.binding.loginProof(ctx.presentation('body')) : undefined;
       const outcome = await this.deps.telemetry.span('gatehouse.strategy', { 'gatehouse.strategy': route.strategy?.id ?? route.endpoint.id }, () => route.endpoint.handle(parsed, ctx));
       outcomeKind = outcome.kind;
       auditDetail = outcome.audit;
-      response = await this.#render(outcome, route, ctx);
+      response = await this.#render(outcome, route, ctx, jkt);
+      if (jkt !== undefined) {
+        const nonce = this.deps.binding.nonce();
+        if (nonce) response.headers['dpop-nonce'] = nonce;
+      }
       if (outcome.kind === 'authenticated' || outcome.kind === 'reply') subject = outcome.subject;
     } catch (err) {
       failure = toAuthError(err);
@@ -220,15 +236,24 @@ export class LoginPipeline {
     }
   }
 
-  async #render(outcome: Outcome, route: RegisteredRoute, ctx: StrategyContext): Promise<GatehouseResponse> {
+  async #render(outcome: Outcome, route: RegisteredRoute, ctx: StrategyContext, jkt: string | undefined): Promise<GatehouseResponse> {
     switch (outcome.kind) {
       case 'authenticated': {
         if (!route.strategy) throw new Error(`Endpoint ${route.endpoint.id} returned 'authenticated' but is not a login route`);
+        if (outcome.token?.accessTokenRequireDpop && jkt === undefined) throw this.deps.binding.dpopRequired();
+        let x5t: string | undefined;
+        if (outcome.token?.accessTokenCertificateBound) {
+          if (!outcome.clientCertificate) {
+            throw new AuthError({ kind: 'forbidden', reasonCode: 'certificate_binding_unavailable', message: 'This identity requires certificate-bound tokens, and this login presented no client certificate' });
+          }
+          x5t = certificateThumbprint(outcome.clientCertificate);
+        }
         const issued = await this.deps.issuer.issue({
           subject: outcome.subject,
           authMethod: route.strategy.id,
           settings: outcome.token,
           clientIp: ctx.request.clientIp,
+          ...(jkt !== undefined || x5t !== undefined ? { cnf: { ...(jkt !== undefined ? { jkt } : {}), ...(x5t !== undefined ? { 'x5t#S256': x5t } : {}) } } : {}),
         });
         const reply: Reply = outcome.reply ? await outcome.reply(issued) : { body: route.dialect.renderToken(issued) };
         return fromReply(reply);
@@ -246,6 +271,13 @@ export class LoginPipeline {
     const methodName = route.strategy?.id ?? route.endpoint.id;
     const { stores, issuer, clock } = this.deps;
     const http = route.http ?? this.deps.http;
+    const presentationOptions: PresentationOptions = {
+      trustProxy: this.options.trustProxy,
+      publicUrls: this.options.publicUrls ?? [],
+      clientCertificateHeader: this.options.clientCertificateHeader,
+      clientCertificateProxies: this.options.clientCertificateProxies ?? [],
+    };
+    const presentation = (scheme: Parameters<StrategyContext['presentation']>[0]) => presentationOf(req, scheme, presentationOptions);
     let cookies: Record<string, string> | undefined;
     const cookieHeader = req.headers.cookie;
     const request: RequestInfo = {
@@ -287,13 +319,13 @@ export class LoginPipeline {
         }
         return { identity, method };
       },
+      presentation,
       async requirePrincipal(opts) {
-        const header = req.headers.authorization;
-        let token: string | undefined;
-        if (typeof header === 'string' && /^bearer /i.test(header)) token = header.slice(7).trim();
-        token ??= request.cookies['access-token'];
+        const sent = authorizationToken(req.headers.authorization);
+        const cookie = sent ? undefined : request.cookies['access-token'];
+        const token = sent?.token ?? cookie;
         if (!token) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'no_token', message: 'Authentication required' });
-        return issuer.verify(token, { clientIp, stateful: opts?.consume === false ? 'check' : 'consume' });
+        return issuer.verify(token, { clientIp, stateful: opts?.consume === false ? 'check' : 'consume', presentation: presentation(sent?.scheme ?? 'cookie') });
       },
     };
   }
@@ -329,9 +361,20 @@ const FOREIGN_KINDS = new Set(['unauthenticated', 'forbidden', 'unavailable']);
 export function toAuthError(err: unknown): AuthError {
   if (err instanceof AuthError) return err;
   if (err instanceof Error && err.name === 'TokenVerificationError') {
-    const { kind, reasonCode } = err as Error & { kind?: unknown; reasonCode?: unknown };
+    const { kind, reasonCode, headers } = err as Error & { kind?: unknown; reasonCode?: unknown; headers?: unknown };
     if (typeof kind === 'string' && FOREIGN_KINDS.has(kind)) {
-      return new AuthError({ kind: kind as 'unauthenticated', reasonCode: typeof reasonCode === 'string' ? reasonCode : kind, cause: err });
+      // Only the challenge headers a token refusal may carry (RFC 6750 §3, RFC 9449 §7.1 and §9).
+      const challenge: Record<string, string> = {};
+      for (const name of ['www-authenticate', 'dpop-nonce']) {
+        const value = (headers as Record<string, unknown> | undefined)?.[name];
+        if (typeof value === 'string' && value.length <= 512 && !/[\r\n]/.test(value)) challenge[name] = value;
+      }
+      return new AuthError({
+        kind: kind as 'unauthenticated',
+        reasonCode: typeof reasonCode === 'string' ? reasonCode : kind,
+        cause: err,
+        ...(Object.keys(challenge).length ? { headers: challenge } : {}),
+      });
     }
   }
   return new AuthError({ kind: 'internal', reasonCode: 'unexpected_exception', cause: err });

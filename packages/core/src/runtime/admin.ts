@@ -29,6 +29,16 @@ export class GatehouseAdmin {
     if (!strategy) throw new AuthError({ kind: 'not_found', reasonCode: 'unknown_method', message: `No strategy "${method}" is registered` });
     const parsedConfig = strategy.configSchema ? parseWith(strategy.configSchema, config, 'config') : config;
     const parsedToken = parseWith(tokenSettingsSchema, token, 'token');
+    if (parsedToken.accessTokenCertificateBound && !strategy.clientCertificates) {
+      const message = `${method} logins present no client certificate to bind tokens to (RFC 8705 needs a certificate login, e.g. tls-cert)`;
+      throw new AuthError({
+        kind: 'validation',
+        reasonCode: 'certificate_binding_unsupported',
+        message: `token.accessTokenCertificateBound: ${message}`,
+        fields: ['token.accessTokenCertificateBound'],
+        issues: [{ path: 'token.accessTokenCertificateBound', message, code: 'unsupported' }],
+      });
+    }
     return this.stores.identities.putMethod({ identityId, method, config: parsedConfig, token: parsedToken }, this.clock.now());
   }
 

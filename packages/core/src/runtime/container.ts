@@ -12,6 +12,8 @@ import type { Stores } from '../stores/ports.js';
 import { coreEndpoints } from '../tokens/endpoints.js';
 import { DEFAULT_ISSUER_OPTIONS, TokenIssuer, type IssuerOptions } from '../tokens/issuer.js';
 import { GatehouseAdmin } from './admin.js';
+import { TokenBinding, type TokenBindingOptions } from '../binding/token-binding.js';
+import { parsePublicUrls } from '../binding/request-urls.js';
 import type { AuditSink } from './audit.js';
 import { systemClock, type Clock } from './clock.js';
 import { unconfiguredLogger, type Logger } from './logger.js';
@@ -27,6 +29,7 @@ export const TOKENS = {
   Audit: Symbol.for('gatehouse.Audit'),
   IssuerOptions: Symbol.for('gatehouse.IssuerOptions'),
   Telemetry: Symbol.for('gatehouse.Telemetry'),
+  Binding: Symbol.for('gatehouse.Binding'),
   Issuer: Symbol.for('gatehouse.Issuer'),
   PipelineOptions: Symbol.for('gatehouse.PipelineOptions'),
   Pipeline: Symbol.for('gatehouse.Pipeline'),
@@ -68,6 +71,21 @@ export interface GatehouseOptions {
    * until an SDK is registered, so nothing is recorded or exported unless the application asks for it.
    */
   telemetry?: TelemetryOptions;
+  /** Sender-constrained tokens (DPoP, certificate-bound): see `GatehouseTokenBindingOptions`. */
+  tokenBinding?: GatehouseTokenBindingOptions;
+}
+
+export interface GatehouseTokenBindingOptions extends TokenBindingOptions {
+  /**
+   * The base URLs clients reach this server at (e.g. `https://auth.example.com`, with any path prefix a proxy
+   * strips). A DPoP proof's `htu` must be one of them followed by the request path. Unset: the URL is rebuilt
+   * from the request (scheme and X-Forwarded-Host from trusted proxies, else Host); set it in production.
+   */
+  publicUrls?: string[];
+  /** Header a TLS-terminating proxy puts the client's URL-encoded PEM chain in (as tls-cert's `certificateHeader`). */
+  clientCertificateHeader?: string;
+  /** CIDRs of the proxies whose `clientCertificateHeader` is believed. */
+  clientCertificateProxies?: string[];
 }
 
 export interface Gatehouse {
@@ -108,19 +126,36 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
   // tsyringe treats a falsy useValue as no provider, so the optional sink travels in a box.
   c.register(TOKENS.Audit, { useValue: { sink: options.audit } });
   c.register(TOKENS.IssuerOptions, { useValue: { ...DEFAULT_ISSUER_OPTIONS, ...options.issuer } satisfies IssuerOptions });
+  const binding = options.tokenBinding ?? {};
+  if (binding.clientCertificateHeader !== undefined && !binding.clientCertificateProxies?.length) {
+    throw new Error('tokenBinding.clientCertificateHeader needs clientCertificateProxies: a header from anyone is a forged certificate');
+  }
   c.register(TOKENS.PipelineOptions, {
     useValue: {
       trustProxy: options.trustProxy ?? false,
       defaultDialect: options.defaultDialect ?? 'infisical',
       rateLimit: options.rateLimit,
       limiter: options.limiter,
+      publicUrls: parsePublicUrls(binding.publicUrls),
+      clientCertificateHeader: binding.clientCertificateHeader?.toLowerCase(),
+      clientCertificateProxies: binding.clientCertificateProxies ?? [],
     } satisfies PipelineOptions,
+  });
+  c.register(TOKENS.Binding, {
+    useFactory: instanceCachingFactory((d) => new TokenBinding(d.resolve<Stores>(TOKENS.Stores).replay, d.resolve(TOKENS.Clock), { dpop: binding.dpop, nonce: binding.nonce })),
   });
   c.register(TOKENS.Strategies, { useValue: options.strategies ?? [] });
   c.register(TOKENS.Issuer, {
     useFactory: instanceCachingFactory(
       (d) =>
-        new TokenIssuer(d.resolve<Stores>(TOKENS.Stores).tokens, d.resolve<Stores>(TOKENS.Stores).keys, d.resolve(TOKENS.Clock), d.resolve(TOKENS.IssuerOptions), d.resolve(TOKENS.Telemetry)),
+        new TokenIssuer(
+          d.resolve<Stores>(TOKENS.Stores).tokens,
+          d.resolve<Stores>(TOKENS.Stores).keys,
+          d.resolve(TOKENS.Clock),
+          d.resolve(TOKENS.IssuerOptions),
+          d.resolve(TOKENS.Binding),
+          d.resolve(TOKENS.Telemetry),
+        ),
     ),
   });
   c.register(TOKENS.Pipeline, {
@@ -134,6 +169,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
           http: d.resolve(TOKENS.Http),
           audit: d.resolve<{ sink?: AuditSink }>(TOKENS.Audit).sink,
           telemetry: d.resolve(TOKENS.Telemetry),
+          binding: d.resolve(TOKENS.Binding),
         },
         d.resolve(TOKENS.PipelineOptions),
       );

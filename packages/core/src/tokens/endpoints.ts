@@ -6,12 +6,19 @@ import { AuthError } from '../errors/auth-error.js';
 
 const tokenBody = z.strictObject({ accessToken: z.string().min(1).max(8192) });
 
+/**
+ * The seeds' login response (000–002), as documented (OpenAPI): `tokenType: "Bearer"`. A client that sent a DPoP
+ * proof gets `"DPoP"` there instead (docs/decisions/0009), which `boundTokenResponseSchema` describes.
+ */
 export const tokenResponseSchema = z.strictObject({
   accessToken: z.string(),
   expiresIn: z.number(),
   accessTokenMaxTTL: z.number(),
   tokenType: z.literal('Bearer'),
 });
+
+/** A token response as it may be: `Bearer`, or `DPoP` for a DPoP-bound token (renew of a bound token, DPoP logins). */
+export const boundTokenResponseSchema = tokenResponseSchema.extend({ tokenType: z.enum(['Bearer', 'DPoP']) });
 
 export const TOKEN_ROUTES = {
   renew: '/api/v1/auth/token/renew',
@@ -56,14 +63,19 @@ export function coreEndpoints(options: { introspection?: IntrospectionAuth } = {
     path: TOKEN_ROUTES.renew,
     dialect: 'infisical',
     requestSchema: tokenBody,
-    responseSchema: tokenResponseSchema,
-    openapi: { summary: 'Renew an access token within its max TTL', tags: ['Tokens'], operationId: 'renewAccessToken' },
+    responseSchema: boundTokenResponseSchema,
+    openapi: {
+      summary: 'Renew an access token within its max TTL (a periodic token: by its period)',
+      description: 'A DPoP-bound token needs a DPoP proof of its key for this request (`ath` = the hash of `accessToken`); a certificate-bound one, the same client certificate.',
+      tags: ['Tokens'],
+      operationId: 'renewAccessToken',
+    },
     async handle(input, ctx) {
-      const issued = await ctx.issuer.renew(input.accessToken, { clientIp: ctx.request.clientIp });
+      const issued = await ctx.issuer.renew(input.accessToken, { clientIp: ctx.request.clientIp, presentation: ctx.presentation('body') });
       return {
         kind: 'reply',
         subject: issued.subject,
-        reply: { body: { accessToken: issued.token, expiresIn: issued.expiresIn, accessTokenMaxTTL: issued.accessTokenMaxTTL, tokenType: 'Bearer' } },
+        reply: { body: { accessToken: issued.token, expiresIn: issued.expiresIn, accessTokenMaxTTL: issued.accessTokenMaxTTL, tokenType: issued.tokenType } },
       };
     },
   });
@@ -76,7 +88,7 @@ export function coreEndpoints(options: { introspection?: IntrospectionAuth } = {
     responseSchema: z.strictObject({ message: z.string() }),
     openapi: { summary: 'Revoke an access token (and its renewals)', tags: ['Tokens'], operationId: 'revokeAccessToken' },
     async handle(input, ctx) {
-      await ctx.issuer.revoke(input.accessToken);
+      await ctx.issuer.revoke(input.accessToken, { presentation: ctx.presentation('body') });
       return { kind: 'reply', reply: { body: { message: 'Successfully revoked access token' } } };
     },
   });

@@ -6,6 +6,7 @@ import { ManualClock } from '../runtime/clock.js';
 import { createMemoryStores } from '../stores/memory.js';
 import { harness } from '../test-support/harness.js';
 import { DEFAULT_ISSUER_OPTIONS, TokenIssuer, type IssuerOptions } from './issuer.js';
+import { tokenSettingsSchema } from './settings.js';
 
 const subject = { type: 'identity' as const, id: 'id-1' };
 
@@ -361,5 +362,77 @@ describe('JWS structure checks of the verification fast path', () => {
     const [, p, s] = issued.token.split('.');
     const relabelled = `${b64({ alg: 'EdDSA', kid: issued.kid, typ: 'at+jwt' })}.${p}.${s}`;
     expect((await refusal(issuer.verify(relabelled))).reasonCode).toBe('token_unknown_key');
+  });
+});
+
+describe('periodic tokens (accessTokenPeriod)', () => {
+  const periodic = { accessTokenPeriod: 3600, accessTokenTTL: 60, accessTokenMaxTTL: 120 };
+
+  it('live for one period, renewed by the period with no max TTL: renewals inside the period go on indefinitely', async () => {
+    const { issuer, clock } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: periodic });
+    expect([issued.expiresIn, issued.accessTokenMaxTTL]).toEqual([3600, 0]);
+    expect(decodeJwt(issued.token).exp! - decodeJwt(issued.token).iat!).toBe(3600);
+    let token = issued.token;
+    // A year of renewals, each 59 minutes after the last: far past any TTL or max TTL the identity has.
+    for (let i = 0; i < 24 * 365; i++) {
+      clock.advanceSeconds(3540);
+      const renewed = await issuer.renew(token);
+      expect([renewed.expiresIn, renewed.accessTokenMaxTTL]).toEqual([3600, 0]);
+      expect(renewed.expiresAt.getTime()).toBe(clock.now().getTime() + 3_600_000);
+      token = renewed.token;
+    }
+    await expect(issuer.verify(token)).resolves.toBeTruthy();
+  });
+
+  it('a missed renewal ends it: the token and the session expire at the end of the period, and renew is refused', async () => {
+    const { issuer, clock } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: periodic });
+    clock.advanceSeconds(3000);
+    const renewed = await issuer.renew(issued.token);
+    clock.advanceSeconds(3600);
+    // exactly at the end of the period: the session is over (the JWT's leeway does not extend it)
+    expect((await refusal(issuer.renew(renewed.token))).reasonCode).toBe('token_expired');
+    expect((await refusal(issuer.verify(renewed.token))).reasonCode).toBe('token_expired');
+    clock.advanceSeconds(3600);
+    expect((await refusal(issuer.renew(renewed.token))).reasonCode).toBe('token_expired');
+  });
+
+  it('one second before the end of the period a renewal still extends it', async () => {
+    const { issuer, clock } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: periodic });
+    clock.advanceSeconds(3599);
+    const renewed = await issuer.renew(issued.token);
+    expect(renewed.expiresAt.getTime()).toBe(clock.now().getTime() + 3_600_000);
+  });
+
+  it('without a period, renewals stop at the max TTL as before', async () => {
+    const { issuer, clock } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: { accessTokenTTL: 60, accessTokenMaxTTL: 120 } });
+    expect(issued.accessTokenMaxTTL).toBe(120);
+    clock.advanceSeconds(50);
+    const first = await issuer.renew(issued.token);
+    clock.advanceSeconds(50);
+    const second = await issuer.renew(first.token);
+    expect(second.expiresAt.getTime()).toBe(issued.issuedAt.getTime() + 120_000);
+    clock.advanceSeconds(10);
+    const third = await issuer.renew(second.token);
+    expect(third.expiresAt.getTime()).toBe(issued.issuedAt.getTime() + 120_000);
+    clock.advanceSeconds(11);
+    expect((await refusal(issuer.renew(third.token))).reasonCode).toBe('token_expired');
+  });
+
+  it('a revoked periodic token is not renewed', async () => {
+    const { issuer } = setup();
+    const issued = await issuer.issue({ subject, authMethod: 'fake', clientIp: '10.0.0.1', settings: periodic });
+    await issuer.revoke(issued.token);
+    expect((await refusal(issuer.renew(issued.token))).reasonCode).toBe('token_revoked');
+  });
+
+  it('the setting is validated: an integer of seconds, at most ten years', () => {
+    expect(() => tokenSettingsSchema.parse({ accessTokenPeriod: -1 })).toThrow();
+    expect(() => tokenSettingsSchema.parse({ accessTokenPeriod: 1.5 })).toThrow();
+    expect(() => tokenSettingsSchema.parse({ accessTokenPeriod: 315_360_001 })).toThrow();
+    expect(tokenSettingsSchema.parse({}).accessTokenPeriod).toBe(0);
   });
 });

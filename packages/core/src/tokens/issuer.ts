@@ -8,7 +8,8 @@ import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../st
 import type { Subject } from '../contract/strategy.js';
 import { KeyManager } from './keys.js';
 import { Telemetry } from '../telemetry/telemetry.js';
-import { ipAllowed, resolveTokenSettings, type TokenSettings } from './settings.js';
+import { ipAllowed, resolveTokenSettings, type ResolvedTokenSettings, type TokenSettings } from './settings.js';
+import { confirmationOf, type Confirmation, type Presentation, type TokenBinding } from '../binding/token-binding.js';
 
 export interface IssuerOptions {
   /** `iss` of every token; use your server's public URL. */
@@ -50,6 +51,14 @@ export const DEFAULT_ISSUER_OPTIONS: IssuerOptions = {
 
 export const TOKEN_TYPE = 'at+jwt';
 
+/**
+ * The renewal budget end of a periodic token's session (`accessTokenPeriod`): it has none, and every store
+ * holds this date as it holds any other, so the sessions table needs no column of its own.
+ */
+export const NO_RENEWAL_LIMIT = new Date('9999-12-31T23:59:59.000Z');
+
+const isPeriodic = (session: Pick<TokenSession, 'maxExpiresAt'>) => session.maxExpiresAt.getTime() >= NO_RENEWAL_LIMIT.getTime();
+
 export interface IssuedToken {
   token: string;
   jti: string;
@@ -60,9 +69,13 @@ export interface IssuedToken {
   expiresAt: Date;
   /** Seconds until expiry (→ `expiresIn`). */
   expiresIn: number;
-  /** Seconds (→ `accessTokenMaxTTL`). */
+  /** Seconds (→ `accessTokenMaxTTL`); 0 for a periodic token, which has none. */
   accessTokenMaxTTL: number;
-  settings: TokenSettings;
+  settings: ResolvedTokenSettings;
+  /** `DPoP` for a DPoP-bound token (RFC 9449 §5), else `Bearer` (certificate-bound tokens too, RFC 8705). */
+  tokenType: 'Bearer' | 'DPoP';
+  /** The token's `cnf` claim when it is bound. */
+  cnf?: Confirmation;
 }
 
 export interface VerifiedToken {
@@ -86,6 +99,12 @@ export interface VerifyOptions {
   clientIp?: string;
   /** `consume` (default): revocation + counts one use; `check`: revocation only; `none`: offline only. */
   stateful?: StatefulCheck;
+  /**
+   * How the token arrived (scheme, DPoP proof, client certificate), checked against its `cnf`. Undefined:
+   * bound tokens are refused, since their binding cannot be checked. `unchecked`: the caller checks the
+   * binding itself (introspection answers `cnf` to a resource server, RFC 9449 §6.2).
+   */
+  presentation?: Presentation | 'unchecked';
 }
 
 export interface IntrospectionResponse {
@@ -93,7 +112,7 @@ export interface IntrospectionResponse {
   [claim: string]: unknown;
 }
 
-const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub_type', 'auth_method', 'trusted_ips']);
+const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub_type', 'auth_method', 'trusted_ips', 'cnf']);
 
 /** The subject's own claims in a token (what the strategy put in: `username`, `email`…), registered ones left out. */
 export function publicClaimsOf(payload: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -115,6 +134,8 @@ export class TokenIssuer {
     keyStore: KeyStore,
     private readonly clock: Clock,
     readonly options: IssuerOptions,
+    /** Enforces `cnf` on every use; without it bound tokens are refused wherever a presentation is needed. */
+    readonly binding?: TokenBinding,
     private readonly telemetry: Telemetry = new Telemetry(),
   ) {
     this.keys = new KeyManager(keyStore, clock, {
@@ -133,6 +154,8 @@ export class TokenIssuer {
     authMethod: string;
     settings?: Partial<TokenSettings>;
     clientIp: string;
+    /** Binds the token (`cnf`): a DPoP key thumbprint and/or a client certificate thumbprint. */
+    cnf?: Confirmation;
   }): Promise<IssuedToken> {
     const settings = resolveTokenSettings(input.settings);
     if (!ipAllowed(input.clientIp, settings.accessTokenTrustedIps)) {
@@ -140,14 +163,17 @@ export class TokenIssuer {
     }
     const now = this.clock.now();
     const jti = randomId(16);
-    const expiresAt = new Date(now.getTime() + settings.accessTokenTTL * 1000);
+    const periodic = settings.accessTokenPeriod > 0;
+    const ttl = periodic ? settings.accessTokenPeriod : settings.accessTokenTTL;
+    const expiresAt = new Date(now.getTime() + ttl * 1000);
+    const cnf = confirmation(input.cnf);
     const session: TokenSession = {
       jti,
       subjectKey: subjectKeyOf(input.subject),
       authMethod: input.authMethod,
       createdAt: now,
-      ttl: settings.accessTokenTTL,
-      maxExpiresAt: new Date(now.getTime() + settings.accessTokenMaxTTL * 1000),
+      ttl,
+      maxExpiresAt: periodic ? NO_RENEWAL_LIMIT : new Date(now.getTime() + settings.accessTokenMaxTTL * 1000),
       expiresAt,
       numUsesLimit: settings.accessTokenNumUsesLimit,
       numUses: 0,
@@ -155,7 +181,7 @@ export class TokenIssuer {
       revokedAt: null,
     };
     await this.tokens.createSession(session);
-    const { token, kid } = await this.#sign(input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps);
+    const { token, kid } = await this.#sign(input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps, cnf);
     this.telemetry.tokensIssued.add(1, { 'gatehouse.auth_method': this.telemetry.labels.value('auth_method', input.authMethod) });
     return {
       token,
@@ -165,9 +191,10 @@ export class TokenIssuer {
       authMethod: input.authMethod,
       issuedAt: now,
       expiresAt,
-      expiresIn: settings.accessTokenTTL,
-      accessTokenMaxTTL: settings.accessTokenMaxTTL,
+      expiresIn: ttl,
+      accessTokenMaxTTL: periodic ? 0 : settings.accessTokenMaxTTL,
       settings,
+      ...bindingOf(cnf),
     };
   }
 
@@ -191,6 +218,8 @@ export class TokenIssuer {
         throw new AuthError({ kind: 'forbidden', reasonCode: 'ip_not_trusted', message: 'Access denied: IP address not allowed' });
       }
     }
+    // Before the session: a thief without the key must not spend the token's uses.
+    if (options.presentation !== 'unchecked') await this.#enforceBinding(verified, options.presentation);
     const stateful = options.stateful ?? 'consume';
     if (stateful === 'none') return verified;
     const result = await this.tokens.useSession(verified.jti, { consume: stateful === 'consume', now: this.clock.now() });
@@ -200,23 +229,29 @@ export class TokenIssuer {
     return { ...verified, session: result.session };
   }
 
-  /** Extends a live token inside its max-TTL budget; the new token shares the session (same jti). */
-  async renew(token: string, options: { clientIp?: string } = {}): Promise<IssuedToken> {
-    const current = await this.verify(token, { clientIp: options.clientIp, stateful: 'check' });
+  /**
+   * Extends a live token inside its max-TTL budget; the new token shares the session (same jti) and the
+   * binding (same `cnf`). A periodic token is extended by its period with no budget, while it is live:
+   * the session's expiry is checked against the clock, so a renewal that comes late finds it expired.
+   */
+  async renew(token: string, options: { clientIp?: string; presentation?: Presentation } = {}): Promise<IssuedToken> {
+    const current = await this.verify(token, { clientIp: options.clientIp, stateful: 'check', presentation: options.presentation });
     const session = current.session!;
     const now = this.clock.now();
     if (now.getTime() >= session.maxExpiresAt.getTime()) {
       throw unauth('max_ttl_exceeded', 'Access token cannot be renewed past its max TTL');
     }
+    const periodic = isPeriodic(session);
     const expiresAt = new Date(Math.min(now.getTime() + session.ttl * 1000, session.maxExpiresAt.getTime()));
     const extended = await this.tokens.extendSession(session.jti, expiresAt);
     if (!extended) throw unauth('token_revoked');
-    // The renewed token says what the first one said about its subject (`username`, `email`…).
+    // The renewed token says what the first one said about its subject (`username`, `email`…), bound as it was.
     const claims = publicClaimsOf(current.claims as Record<string, unknown>);
     const subject: Subject = claims ? { ...current.subject, claims } : current.subject;
-    const { token: renewed, kid } = await this.#sign(subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps);
+    const cnf = confirmation(confirmationOf(current.claims.cnf));
+    const { token: renewed, kid } = await this.#sign(subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps, cnf);
     this.telemetry.tokensIssued.add(1, { 'gatehouse.auth_method': this.telemetry.labels.value('auth_method', current.authMethod) });
-    const maxTtl = Math.round((session.maxExpiresAt.getTime() - session.createdAt.getTime()) / 1000);
+    const maxTtl = periodic ? 0 : Math.round((session.maxExpiresAt.getTime() - session.createdAt.getTime()) / 1000);
     return {
       token: renewed,
       jti: session.jti,
@@ -232,13 +267,21 @@ export class TokenIssuer {
         accessTokenMaxTTL: maxTtl,
         accessTokenNumUsesLimit: session.numUsesLimit,
         accessTokenTrustedIps: session.trustedIps,
+        accessTokenPeriod: periodic ? session.ttl : 0,
+        accessTokenRequireDpop: cnf?.jkt !== undefined,
+        accessTokenCertificateBound: cnf?.['x5t#S256'] !== undefined,
       },
+      ...bindingOf(cnf),
     };
   }
 
-  /** Revokes the token's session (every renewal of it). */
-  async revoke(token: string): Promise<void> {
+  /**
+   * Revokes the token's session (every renewal of it). A bound token is revoked only by its holder: with the
+   * same proof of possession any use needs (`presentation`), so a thief cannot cut the owner off either.
+   */
+  async revoke(token: string, options: { presentation?: Presentation | 'unchecked' } = {}): Promise<void> {
     const verified = await this.#verifyJwt(token);
+    if (options.presentation !== 'unchecked') await this.#enforceBinding(verified, options.presentation);
     if (await this.tokens.revokeSession(verified.jti, this.clock.now())) this.telemetry.tokensRevoked.add(1);
   }
 
@@ -258,15 +301,17 @@ export class TokenIssuer {
   async introspect(token: string, options: { clientIp?: string } = {}): Promise<IntrospectionResponse> {
     let v: VerifiedToken;
     try {
-      v = await this.verify(token, { clientIp: options.clientIp, stateful: 'consume' });
+      // The binding is the resource server's to check (RFC 9449 §6.2): it gets `cnf` to check against.
+      v = await this.verify(token, { clientIp: options.clientIp, stateful: 'consume', presentation: 'unchecked' });
     } catch (err) {
       if (err instanceof AuthError && (err.kind === 'unauthenticated' || err.kind === 'forbidden')) return { active: false };
       throw err;
     }
     const s = v.session!;
+    const cnf = confirmation(confirmationOf(v.claims.cnf));
     return {
       active: true,
-      token_type: 'Bearer',
+      token_type: cnf?.jkt ? 'DPoP' : 'Bearer',
       iss: v.claims.iss,
       aud: v.claims.aud,
       sub: v.subject.id,
@@ -276,6 +321,7 @@ export class TokenIssuer {
       iat: Math.floor(v.issuedAt.getTime() / 1000),
       exp: Math.floor(v.expiresAt.getTime() / 1000),
       ...(s.numUsesLimit > 0 ? { uses_remaining: Math.max(0, s.numUsesLimit - s.numUses) } : {}),
+      ...(cnf ? { cnf } : {}),
     };
   }
 
@@ -287,7 +333,14 @@ export class TokenIssuer {
     return this.keys.rotate();
   }
 
-  async #sign(subject: Subject, authMethod: string, jti: string, now: Date, expiresAt: Date, trustedIps: string[]) {
+  async #enforceBinding(verified: VerifiedToken, presentation: Presentation | undefined): Promise<void> {
+    const cnf = verified.claims.cnf;
+    if (cnf === undefined && presentation?.scheme !== 'DPoP') return;
+    if (!this.binding) throw unauth('token_binding_unverifiable');
+    await this.binding.enforce(verified.token, cnf, presentation);
+  }
+
+  async #sign(subject: Subject, authMethod: string, jti: string, now: Date, expiresAt: Date, trustedIps: string[], cnf?: Confirmation) {
     const { kid, alg, key } = await this.keys.signingKey();
     const extra: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(subject.claims ?? {})) if (!RESERVED_CLAIMS.has(k)) extra[k] = v;
@@ -298,6 +351,7 @@ export class TokenIssuer {
       sub_type: subject.type,
       auth_method: authMethod,
       ...(allowsAll ? {} : { trusted_ips: trustedIps }),
+      ...(cnf ? { cnf } : {}),
       iss: this.options.issuer,
       aud: this.options.audience,
       sub: subject.id,
@@ -347,6 +401,19 @@ export class TokenIssuer {
       claims: payload as JWTPayload,
     };
   }
+}
+
+/** The `cnf` to sign, or undefined when nothing binds the token. */
+function confirmation(cnf: Confirmation | undefined): Confirmation | undefined {
+  if (!cnf) return undefined;
+  const out: Confirmation = {};
+  if (cnf.jkt) out.jkt = cnf.jkt;
+  if (cnf['x5t#S256']) out['x5t#S256'] = cnf['x5t#S256'];
+  return out.jkt || out['x5t#S256'] ? out : undefined;
+}
+
+function bindingOf(cnf: Confirmation | undefined): Pick<IssuedToken, 'tokenType' | 'cnf'> {
+  return { tokenType: cnf?.jkt ? 'DPoP' : 'Bearer', ...(cnf ? { cnf } : {}) };
 }
 
 function isNumericDate(v: unknown): v is number {

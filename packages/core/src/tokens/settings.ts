@@ -33,6 +33,16 @@ export const tokenSettingsSchema = z
     /** 0 = unlimited. */
     accessTokenNumUsesLimit: z.number().int().min(0).max(1_000_000_000).default(0),
     accessTokenTrustedIps: z.array(cidrSchema).max(256).default(['0.0.0.0/0', '::/0']),
+    /**
+     * Periodic tokens (Vault's `period`, Infisical's `accessTokenPeriod`), seconds; 0 = off. When set, a token
+     * lives this long, each renewal extends it by this much with no max TTL, and a missed renewal ends it.
+     * `accessTokenTTL` and `accessTokenMaxTTL` are then not used.
+     */
+    accessTokenPeriod: z.number().int().min(0).max(MAX_TTL_SECONDS).default(0),
+    /** Refuse logins that carry no DPoP proof (RFC 9449): every token of the identity is bound to a key. */
+    accessTokenRequireDpop: z.boolean().default(false),
+    /** Bind tokens to the client certificate of the login (RFC 8705 `x5t#S256`); for certificate logins (tls-cert). */
+    accessTokenCertificateBound: z.boolean().default(false),
   })
   .strict()
   .refine((s) => s.accessTokenMaxTTL >= s.accessTokenTTL, {
@@ -40,10 +50,15 @@ export const tokenSettingsSchema = z
     path: ['accessTokenMaxTTL'],
   });
 
-export type TokenSettings = z.output<typeof tokenSettingsSchema>;
+/** Every setting, defaults applied (what `resolveTokenSettings` returns). */
+export type ResolvedTokenSettings = z.output<typeof tokenSettingsSchema>;
+/** Settings added after the first release: absent from methods stored before them, so optional here. */
+type LaterSettings = 'accessTokenPeriod' | 'accessTokenRequireDpop' | 'accessTokenCertificateBound';
+/** Token settings as stored on an identity method; read them through `resolveTokenSettings`. */
+export type TokenSettings = Omit<ResolvedTokenSettings, LaterSettings> & Partial<Pick<ResolvedTokenSettings, LaterSettings>>;
 export type TokenSettingsInput = z.input<typeof tokenSettingsSchema>;
 
-export const DEFAULT_TOKEN_SETTINGS: TokenSettings = tokenSettingsSchema.parse({});
+export const DEFAULT_TOKEN_SETTINGS: ResolvedTokenSettings = tokenSettingsSchema.parse({});
 
 /** Normalises IPv4-mapped IPv6 (`::ffff:127.0.0.1`) so a rule written for IPv4 matches. */
 export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
@@ -92,10 +107,10 @@ export function ipAllowed(address: string, cidrs: readonly string[]): boolean {
  * Token settings for one issue: defaults overlaid with the given ones. Settings from an identity method were
  * validated when written (GatehouseAdmin), so this only re-checks the invariants cheaply instead of re-parsing.
  */
-export function resolveTokenSettings(given: Partial<TokenSettings> | undefined): TokenSettings {
-  const s: TokenSettings = { ...DEFAULT_TOKEN_SETTINGS };
+export function resolveTokenSettings(given: Partial<TokenSettings> | undefined): ResolvedTokenSettings {
+  const s: ResolvedTokenSettings = { ...DEFAULT_TOKEN_SETTINGS };
   if (given) {
-    for (const key of Object.keys(s) as (keyof TokenSettings)[]) {
+    for (const key of Object.keys(s) as (keyof ResolvedTokenSettings)[]) {
       if (given[key] !== undefined) (s as Record<string, unknown>)[key] = given[key];
     }
   }
@@ -106,7 +121,12 @@ export function resolveTokenSettings(given: Partial<TokenSettings> | undefined):
     s.accessTokenMaxTTL < s.accessTokenTTL ||
     !Number.isInteger(s.accessTokenNumUsesLimit) ||
     s.accessTokenNumUsesLimit < 0 ||
-    !Array.isArray(s.accessTokenTrustedIps)
+    !Array.isArray(s.accessTokenTrustedIps) ||
+    !Number.isInteger(s.accessTokenPeriod) ||
+    s.accessTokenPeriod < 0 ||
+    s.accessTokenPeriod > 315_360_000 ||
+    typeof s.accessTokenRequireDpop !== 'boolean' ||
+    typeof s.accessTokenCertificateBound !== 'boolean'
   ) {
     // Fall back to the schema for a precise error (only reachable from a strategy passing bad settings).
     return tokenSettingsSchema.parse(s);

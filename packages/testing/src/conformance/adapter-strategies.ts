@@ -63,6 +63,10 @@ export const conformanceRequestSchema = z.strictObject({
   ttl: z.number().int().min(1).max(3600).optional(),
   uses: z.number().int().min(0).max(100).optional(),
   trustedIps: z.array(z.string().max(64)).max(4).optional(),
+  /** The identity requires DPoP (`accessTokenRequireDpop`). */
+  dpopRequired: z.boolean().optional(),
+  /** Bind the token to the TLS client certificate (`accessTokenCertificateBound`, RFC 8705). */
+  certificateBound: z.boolean().optional(),
 });
 
 export function conformanceStrategy(dialect: DialectName, probe: HangProbe): Strategy<z.output<typeof conformanceRequestSchema>> {
@@ -72,6 +76,7 @@ export function conformanceStrategy(dialect: DialectName, probe: HangProbe): Str
     dialect,
     requestSchema: conformanceRequestSchema,
     responseSchema: z.looseObject({}),
+    clientCertificates: true,
     async authenticate(input, ctx) {
       switch (input.mode) {
         case 'ok':
@@ -83,7 +88,10 @@ export function conformanceStrategy(dialect: DialectName, probe: HangProbe): Str
               accessTokenMaxTTL: 3600,
               accessTokenNumUsesLimit: input.uses ?? 0,
               ...(input.trustedIps ? { accessTokenTrustedIps: input.trustedIps } : {}),
+              ...(input.dpopRequired ? { accessTokenRequireDpop: true } : {}),
+              ...(input.certificateBound ? { accessTokenCertificateBound: true } : {}),
             },
+            ...(ctx.request.peerCertificates[0] ? { clientCertificate: ctx.request.peerCertificates[0] } : {}),
           };
         case 'unauthenticated':
           throw new AuthError({ kind: 'unauthenticated', reasonCode: 'conformance_refused', message: STRATEGY_MESSAGES.unauthenticated });

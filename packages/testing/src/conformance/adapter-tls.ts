@@ -7,6 +7,8 @@ export interface ConformanceTls {
   server: { key: string; cert: string };
   /** What the client trusts and presents. */
   client: { ca: string; cert: string; key: string };
+  /** Another client of the same CA (a thief's connection: valid, but not the certificate a token is bound to). */
+  otherClient: { ca: string; cert: string; key: string };
   /** sha256 hex of the client's leaf and intermediate DER, in chain order. */
   clientChainFingerprints: [string, string];
   clientCommonName: string;
@@ -20,9 +22,11 @@ export async function createConformanceTls(): Promise<ConformanceTls> {
   const intermediate = await root.issueIntermediate({ commonName: 'Gatehouse Conformance Intermediate', keyType: 'ec' });
   const clientCommonName = 'conformance-client';
   const client = await intermediate.issue({ commonName: clientCommonName, extKeyUsage: ['clientAuth'] });
+  const other = await intermediate.issue({ commonName: `${clientCommonName}-other`, extKeyUsage: ['clientAuth'] });
   return {
     server: { key: server.keyPem, cert: server.certPem },
     client: { ca: root.certPem, cert: client.chainPem, key: client.keyPem },
+    otherClient: { ca: root.certPem, cert: other.chainPem, key: other.keyPem },
     clientChainFingerprints: [sha256(client.certDer), sha256(intermediate.certDer)],
     clientCommonName,
   };

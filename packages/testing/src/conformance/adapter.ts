@@ -2,13 +2,16 @@
  * Adapter conformance suite: what every framework adapter (ours, or a third party's, e.g. a future Hono
  * adapter) must show. It starts the adapter under test on loopback, drives it with real HTTP (undici, no
  * inject), and checks the translation in both directions: body handling, client address, TLS peer chain,
- * abort signal in; status, headers, cookies, redirects and every dialect's error bodies out; plus the guard.
+ * abort signal in; status, headers, cookies, redirects and every dialect's error bodies out; plus the guard,
+ * including token binding: a DPoP-bound token needs a proof of its key for the guarded URL and method, a
+ * certificate-bound one the same client certificate on the connection (real TLS handshakes).
  *
  *   runAdapterConformance('express', { start: async (gatehouse, options) => ({ baseUrl, httpsUrl, close }) });
  */
+import { calculateThumbprint, generateKeyPair, generateProof, type KeyPair } from 'dpop';
 import fc from 'fast-check';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   createGatehouse,
@@ -110,6 +113,7 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
     let plain: { gatehouse: Gatehouse; server: AdapterServer };
     let small: { gatehouse: Gatehouse; server: AdapterServer };
     let tlsClient: Agent;
+    let otherTlsClient: Agent;
     let anonymousTlsClient: Agent;
 
     beforeAll(async () => {
@@ -129,6 +133,7 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
       const smallGatehouse = createGatehouse({ strategies: strategies(), clock });
       small = { gatehouse: smallGatehouse, server: await harness.start(smallGatehouse, { bodyLimit: 256, guard: { path: GUARD_PATH, source: { gatehouse: smallGatehouse } } }) };
       tlsClient = new Agent({ connect: { ca: tls.client.ca, cert: tls.client.cert, key: tls.client.key } });
+      otherTlsClient = new Agent({ connect: { ca: tls.otherClient.ca, cert: tls.otherClient.cert, key: tls.otherClient.key } });
       anonymousTlsClient = new Agent({ connect: { ca: tls.client.ca } });
     });
 
@@ -139,6 +144,7 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
         await s.gatehouse.close();
       }
       await tlsClient?.close();
+      await otherTlsClient?.close();
       await anonymousTlsClient?.close();
       await client.close();
     });
@@ -525,6 +531,93 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
         const res = await guarded(token);
         expect(res.status).toBe(401);
         expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      });
+    });
+
+    describe('token binding: the guard enforces cnf (RFC 9449, RFC 8705)', () => {
+      const guardUrl = (base = main.server.baseUrl) => `${base}${GUARD_PATH}`;
+      const loginUrl = (base = main.server.baseUrl) => `${base}${CONFORMANCE_ROUTES.infisical}`;
+      const dpopLogin = async (key: KeyPair, base = main.server.baseUrl) => {
+        const res = await login('infisical', { mode: 'ok' }, { base, headers: { dpop: await generateProof(key, loginUrl(base), 'POST') } });
+        expect(res.status, res.text).toBe(200);
+        expect((res.json as { tokenType: string }).tokenType).toBe('DPoP');
+        return (res.json as { accessToken: string }).accessToken;
+      };
+      const challengeOf = (res: Exchange) => res.headers.get('www-authenticate')?.split(',')[0];
+      const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { cnf?: Record<string, string> };
+      let key: KeyPair;
+      let thief: KeyPair;
+      beforeAll(async () => {
+        [key, thief] = await Promise.all([generateKeyPair('ES256', { extractable: true }), generateKeyPair('ES256', { extractable: true })]);
+      });
+      // Proofs carry the real time (the client's clock); earlier tests moved the server's.
+      beforeEach(() => clock.set(Date.now()));
+
+      it('a DPoP login is bound to the proof key (cnf.jkt); the guard accepts Authorization: DPoP with a proof of it', async () => {
+        const token = await dpopLogin(key);
+        expect(claimsOf(token).cnf).toEqual({ jkt: await calculateThumbprint(key.publicKey) });
+        const res = await guarded(undefined, { authorization: `DPoP ${token}`, headers: { dpop: await generateProof(key, guardUrl(), 'GET', undefined, token) } });
+        expect(res.status, res.text).toBe(200);
+        expect(res.json).toMatchObject({ claims: { cnf: { jkt: await calculateThumbprint(key.publicKey) } } });
+      });
+
+      it.each([
+        ['as a Bearer token', async (token: string) => ({ authorization: `Bearer ${token}` }), 'DPoP error="invalid_token"'],
+        ['without a proof', async (token: string) => ({ authorization: `DPoP ${token}` }), 'DPoP error="invalid_dpop_proof"'],
+        ['with a proof from another key', async (token: string) => ({ authorization: `DPoP ${token}`, headers: { dpop: await generateProof(thief, guardUrl(), 'GET', undefined, token) } }), 'DPoP error="invalid_token"'],
+        ['with a proof for another URL', async (token: string) => ({ authorization: `DPoP ${token}`, headers: { dpop: await generateProof(key, `${guardUrl()}/other`, 'GET', undefined, token) } }), 'DPoP error="invalid_dpop_proof"'],
+        ['with a proof for another method', async (token: string) => ({ authorization: `DPoP ${token}`, headers: { dpop: await generateProof(key, guardUrl(), 'POST', undefined, token) } }), 'DPoP error="invalid_dpop_proof"'],
+        ['with a proof without the token hash', async (token: string) => ({ authorization: `DPoP ${token}`, headers: { dpop: await generateProof(key, guardUrl(), 'GET') } }), 'DPoP error="invalid_dpop_proof"'],
+      ])('a stolen DPoP-bound token is refused %s: 401 with the DPoP challenge', async (_label, presentation, challenge) => {
+        const token = await dpopLogin(key);
+        const res = await guarded(undefined, await presentation(token));
+        expect(res.status).toBe(401);
+        expect(challengeOf(res)).toBe(challenge);
+        expect(res.headers.get('www-authenticate')).toMatch(/ algs="[A-Za-z0-9 ]+"$/);
+        expect(res.json).toMatchObject({ reqId: res.requestId, statusCode: 401, error: 'UnauthorizedError' });
+      });
+
+      it('a replayed proof is refused', async () => {
+        const token = await dpopLogin(key);
+        const dpop = await generateProof(key, guardUrl(), 'GET', undefined, token);
+        expect((await guarded(undefined, { authorization: `DPoP ${token}`, headers: { dpop } })).status).toBe(200);
+        const again = await guarded(undefined, { authorization: `DPoP ${token}`, headers: { dpop } });
+        expect([again.status, challengeOf(again)]).toEqual([401, 'DPoP error="invalid_dpop_proof"']);
+      });
+
+      it('an offline guard (explicit verifier, no session check) enforces the binding too', async () => {
+        const base = plain.server.baseUrl;
+        const token = await dpopLogin(key, base);
+        expect((await guarded(undefined, { base, authorization: `Bearer ${token}` })).status).toBe(401);
+        const ok = await guarded(undefined, { base, authorization: `DPoP ${token}`, headers: { dpop: await generateProof(key, guardUrl(base), 'GET', undefined, token) } });
+        expect(ok.status, ok.text).toBe(200);
+      });
+
+      it('a plain login and its Bearer token are unchanged', async () => {
+        const res = await login('infisical', { mode: 'ok' });
+        expect(res.json).toEqual({ accessToken: expect.any(String), expiresIn: 600, accessTokenMaxTTL: 3600, tokenType: 'Bearer' });
+        const token = (res.json as { accessToken: string }).accessToken;
+        expect(claimsOf(token).cnf).toBeUndefined();
+        expect((await guarded(token)).status).toBe(200);
+      });
+
+      it('a certificate-bound token is accepted over a connection with its certificate, refused with another or none', async () => {
+        const https = main.server.httpsUrl!;
+        const res = await gatehouseSend(`${https}${CONFORMANCE_ROUTES.infisical}`, { body: { mode: 'ok', certificateBound: true }, dispatcher: tlsClient });
+        expect(res.status, res.text).toBe(200);
+        expect((res.json as { tokenType: string }).tokenType).toBe('Bearer');
+        const token = (res.json as { accessToken: string }).accessToken;
+        expect(claimsOf(token).cnf).toEqual({ 'x5t#S256': Buffer.from(tls.clientChainFingerprints[0], 'hex').toString('base64url') });
+        const over = (dispatcher: Agent | undefined, base = https) => guarded(token, { base, ...(dispatcher ? { dispatcher } : {}) });
+        expect((await over(tlsClient)).status).toBe(200);
+        for (const [label, attempt] of [
+          ['another certificate', () => over(otherTlsClient)],
+          ['no certificate', () => over(anonymousTlsClient)],
+          ['plain HTTP', () => over(undefined, main.server.baseUrl)],
+        ] as const) {
+          const refused = await attempt();
+          expect({ label, status: refused.status, challenge: refused.headers.get('www-authenticate') }).toEqual({ label, status: 401, challenge: 'Bearer error="invalid_token"' });
+        }
       });
     });
   });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { CliIo } from '../../cli/io.js';
 import { readSecret } from '../../cli/secrets.js';
 import { usageError } from '../../errors.js';
+import { readDpopKey } from './dpop-key.js';
 import { loginRefused, postJson } from './http.js';
 import { printLogin } from './output.js';
 import { parseServerUrl } from './server-url.js';
@@ -21,6 +22,8 @@ export interface AlicloudLoginOptions {
   accessKeyId?: string;
   accessKeySecretStdin?: boolean;
   json?: boolean;
+  /** PEM private key: the token is bound to it (DPoP). */
+  dpopKey?: string;
 }
 
 const credentialsFileSchema = z.object({
@@ -60,7 +63,7 @@ export async function loginAlicloud(io: CliIo, opts: AlicloudLoginOptions): Prom
   const server = parseServerUrl(opts.server);
   const creds = await credentials(io, opts);
   const body = buildAlicloudLoginBody({ identityId: opts.identityId, ...creds, ...(opts.organization ? { organizationSlug: opts.organization } : {}) });
-  const res = await postJson(new URL(ALICLOUD_LOGIN_PATH, server), body);
+  const res = await postJson(new URL(ALICLOUD_LOGIN_PATH, server), body, { dpop: await readDpopKey(opts.dpopKey) });
   const token = (res.body as { accessToken?: unknown } | undefined)?.accessToken;
   if (res.status !== 200 || typeof token !== 'string') throw loginRefused('alicloud', res.status, res.body);
   printLogin(io, opts.json, token, res.body);

@@ -2,6 +2,7 @@
  * The HTTP exchange of a CLI login: a JSON POST with a timeout and no redirects. Failures become one-line
  * errors carrying the server's public message (each dialect's shape), never the request we sent.
  */
+import { createDpopProof, noteDpopNonce, type DpopKey } from '@gatehouse-auth/client';
 import { fetch, type Dispatcher } from 'undici';
 import { CliError } from '../../errors.js';
 
@@ -32,17 +33,31 @@ export function networkError(url: URL, err: unknown): CliError {
   return new CliError(`cannot reach ${url.origin} (${why})`);
 }
 
-export async function postJson(url: URL, body: unknown, opts: { dispatcher?: Dispatcher; timeoutMs?: number } = {}): Promise<JsonResponse> {
-  let res;
-  try {
-    res = await fetch(url, {
+/**
+ * With `dpop`, the request carries a DPoP proof of that key (the token is bound to it), and a server that asks
+ * for its nonce (`use_dpop_nonce`) gets one retry with it.
+ */
+export async function postJson(url: URL, body: unknown, opts: { dispatcher?: Dispatcher; timeoutMs?: number; dpop?: DpopKey } = {}): Promise<JsonResponse> {
+  const send = async () =>
+    fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(opts.dpop ? { dpop: await createDpopProof(opts.dpop, { method: 'POST', url }) } : {}),
+      },
       body: JSON.stringify(body),
       redirect: 'manual',
       signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
       ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     });
+  let res;
+  try {
+    res = await send();
+    if (opts.dpop && noteDpopNonce(opts.dpop, url, res.status, res.headers)) {
+      await res.body?.cancel();
+      res = await send();
+    }
   } catch (err) {
     throw networkError(url, err);
   }

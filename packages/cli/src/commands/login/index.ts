@@ -7,6 +7,7 @@ import { DEFAULT_SERVER } from './server-url.js';
 // Each login loads its client code only when it runs (the OCI signer alone takes a while to load).
 
 const serverOption = (io: CliIo) => [`--server <url>`, 'Gatehouse base URL (env GATEHOUSE_SERVER)', io.env.GATEHOUSE_SERVER ?? DEFAULT_SERVER] as const;
+const dpopOption = ['--dpop-key <file>', 'bind the token to this key with DPoP proofs (PEM private key: P-256, Ed25519 or RSA); every use then needs its proofs'] as const;
 
 export function registerLoginCommands(program: Command, io: CliIo): void {
   const login = program.command('login').description('Log in to a Gatehouse server and print the access token');
@@ -20,6 +21,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
     .option('--access-key-id <id>', 'AccessKey id (env ALIBABA_CLOUD_ACCESS_KEY_ID); the secret from ALIBABA_CLOUD_ACCESS_KEY_SECRET or --access-key-secret-stdin')
     .option('--access-key-secret-stdin', 'read the AccessKey secret from standard input')
     .option('--organization <slug>', 'organizationSlug')
+    .option(...dpopOption)
     .option('--json', 'print the whole response as JSON')
     .addHelpText('after', '\nExample:\n  gatehouse login alicloud --server https://auth.example.com --identity-id "$ID" --credentials-file alicloud.json')
     .action(async (opts) => (await import('./alicloud.js')).loginAlicloud(io, opts));
@@ -32,6 +34,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
     .option('--oci-config <file>', 'OCI config file (default: OCI_CONFIG_FILE or ~/.oci/config)')
     .option('--profile <name>', 'profile in the config file', 'DEFAULT')
     .option('--organization <slug>', 'organizationSlug')
+    .option(...dpopOption)
     .option('--json', 'print the whole response as JSON')
     .addHelpText('after', '\nExample:\n  gatehouse login oci --server https://auth.example.com --identity-id "$ID" --oci-config ~/.oci/config --profile DEFAULT')
     .action(async (opts) => (await import('./oci.js')).loginOci(io, opts));
@@ -46,6 +49,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
     .option('--ca <file>', "CA certificate(s) to trust for the server's certificate (PEM)")
     .option('--key-passphrase-stdin', 'read the key passphrase from standard input (else GATEHOUSE_KEY_PASSPHRASE or a prompt)')
     .option('--organization <slug>', 'organizationSlug')
+    .option(...dpopOption)
     .option('--json', 'print the whole response as JSON')
     .addHelpText('after', '\nExample:\n  gatehouse login tls --server https://auth.example.com:8443 --identity-id "$ID" --cert client.pem --key client-key.pem --ca server-ca.pem')
     .action(async (opts) => (await import('./tls.js')).loginTls(io, opts));
@@ -60,6 +64,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
       .option('--otp <code>', 'TOTP code for a user with MFA (idp-mfa)')
       .option('--recovery-code <code>', 'recovery code instead of a TOTP code (idp-mfa)'),
   )
+    .option(...dpopOption)
     .option('--json', 'print the whole response as JSON')
     .addHelpText(
       'after',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { buildOciLoginBody, OCI_LOGIN_ROUTE } from '@gatehouse-auth/client';
 import type { CliIo } from '../../cli/io.js';
 import { usageError } from '../../errors.js';
+import { readDpopKey } from './dpop-key.js';
 import { loginRefused, postJson } from './http.js';
 import { readOciProfile } from './oci-config-file.js';
 import { printLogin } from './output.js';
@@ -20,10 +21,13 @@ export interface OciLoginOptions {
   ociConfig?: string;
   profile: string;
   json?: boolean;
+  /** PEM private key: the token is bound to it (DPoP). */
+  dpopKey?: string;
 }
 
 export async function loginOci(io: CliIo, opts: OciLoginOptions): Promise<void> {
   const server = parseServerUrl(opts.server);
+  const dpop = await readDpopKey(opts.dpopKey);
   const file = opts.ociConfig ?? io.env.OCI_CONFIG_FILE ?? join(homedir(), '.oci', 'config');
   if (!opts.ociConfig && !existsSync(file)) throw usageError(`no OCI config: pass --oci-config <file> (default ${file} does not exist)`);
   const profile = readOciProfile(file, opts.profile);
@@ -49,7 +53,7 @@ export async function loginOci(io: CliIo, opts: OciLoginOptions): Promise<void> 
     // The client's messages name the bad input (region, key) and never the key itself.
     throw usageError(`cannot sign the OCI request: ${(err as Error).message}`);
   }
-  const res = await postJson(new URL(OCI_LOGIN_ROUTE, server), body);
+  const res = await postJson(new URL(OCI_LOGIN_ROUTE, server), body, { dpop });
   const token = (res.body as { accessToken?: unknown } | undefined)?.accessToken;
   if (res.status !== 200 || typeof token !== 'string') throw loginRefused('oci', res.status, res.body);
   printLogin(io, opts.json, token, res.body);

@@ -8,6 +8,7 @@ import type { CliIo } from '../../cli/io.js';
 import { readPassword, type PasswordOptions } from '../../cli/password-options.js';
 import { readSecret } from '../../cli/secrets.js';
 import { usageError } from '../../errors.js';
+import { readDpopKey } from './dpop-key.js';
 import { loginRefused, postJson } from './http.js';
 import { printLogin } from './output.js';
 import { parseServerUrl } from './server-url.js';
@@ -22,6 +23,8 @@ export interface PasswordLoginOptions extends PasswordOptions {
   otp?: string;
   recoveryCode?: string;
   json?: boolean;
+  /** PEM private key: the token is bound to it (DPoP). */
+  dpopKey?: string;
 }
 
 export async function loginPassword(io: CliIo, opts: PasswordLoginOptions): Promise<void> {
@@ -33,17 +36,18 @@ export async function loginPassword(io: CliIo, opts: PasswordLoginOptions): Prom
   if (opts.username !== undefined && (opts.otp !== undefined || opts.recoveryCode !== undefined)) {
     throw usageError('--otp and --recovery-code are for the --email (idp-mfa) login');
   }
+  const dpop = await readDpopKey(opts.dpopKey);
   const password = await readPassword(io, opts);
 
   if (opts.username !== undefined) {
-    const res = await postJson(new URL(ECE_LOGIN_PATH, server), { username: opts.username, password });
+    const res = await postJson(new URL(ECE_LOGIN_PATH, server), { username: opts.username, password }, { dpop });
     const token = (res.body as { token?: unknown } | undefined)?.token;
     if (res.status !== 200 || typeof token !== 'string') throw loginRefused('password', res.status, res.body);
     return printLogin(io, opts.json, token, res.body);
   }
 
   const url = new URL(BYTEBASE_LOGIN_PATH, server);
-  const first = await postJson(url, { email: opts.email, password });
+  const first = await postJson(url, { email: opts.email, password }, { dpop });
   if (first.status !== 200) throw loginRefused('password', first.status, first.body);
   let body = first.body as { token?: unknown; mfaTempToken?: unknown } | undefined;
   if (typeof body?.mfaTempToken === 'string') {
@@ -52,7 +56,7 @@ export async function loginPassword(io: CliIo, opts: PasswordLoginOptions): Prom
     else if (opts.otp !== undefined) proof = { otpCode: opts.otp };
     else if (io.stdin.isTTY) proof = { otpCode: await readSecret(io, {}, { what: 'MFA code', flag: '--otp', envVar: 'GATEHOUSE_OTP', prompt: 'MFA code: ' }) };
     else throw usageError('this user has MFA: pass --otp <code> (or --recovery-code <code>)');
-    const second = await postJson(url, { mfaTempToken: body.mfaTempToken, ...proof });
+    const second = await postJson(url, { mfaTempToken: body.mfaTempToken, ...proof }, { dpop });
     if (second.status !== 200) throw loginRefused('MFA', second.status, second.body);
     body = second.body as typeof body;
   }

@@ -8,6 +8,7 @@ import { createMtlsAgent, TLS_CERT_LOGIN_ROUTE } from '@gatehouse-auth/client';
 import type { CliIo } from '../../cli/io.js';
 import { readSecret } from '../../cli/secrets.js';
 import { usageError } from '../../errors.js';
+import { readDpopKey } from './dpop-key.js';
 import { loginRefused, postJson } from './http.js';
 import { printLogin } from './output.js';
 import { parseServerUrl } from './server-url.js';
@@ -21,6 +22,8 @@ export interface TlsLoginOptions {
   ca?: string;
   keyPassphraseStdin?: boolean;
   json?: boolean;
+  /** PEM private key: the token is bound to it (DPoP). */
+  dpopKey?: string;
 }
 
 function readPem(file: string, flag: string): string {
@@ -33,6 +36,7 @@ function readPem(file: string, flag: string): string {
 
 export async function loginTls(io: CliIo, opts: TlsLoginOptions): Promise<void> {
   const server = parseServerUrl(opts.server);
+  const dpop = await readDpopKey(opts.dpopKey);
   if (server.protocol !== 'https:') throw usageError('--server must be the https:// URL of the mTLS listener for a certificate login');
   const cert = readPem(opts.cert, '--cert');
   const key = readPem(opts.key, '--key');
@@ -54,7 +58,7 @@ export async function loginTls(io: CliIo, opts: TlsLoginOptions): Promise<void> 
   const dispatcher = createMtlsAgent({ certPem: cert, keyPem, ...(ca ? { caPem: ca } : {}) });
   try {
     const body = { identityId: opts.identityId, ...(opts.organization ? { organizationSlug: opts.organization } : {}) };
-    const res = await postJson(new URL(TLS_CERT_LOGIN_ROUTE, server), body, { dispatcher });
+    const res = await postJson(new URL(TLS_CERT_LOGIN_ROUTE, server), body, { dispatcher, dpop });
     const token = (res.body as { accessToken?: unknown } | undefined)?.accessToken;
     if (res.status !== 200 || typeof token !== 'string') throw loginRefused('tls', res.status, res.body);
     printLogin(io, opts.json, token, res.body);
