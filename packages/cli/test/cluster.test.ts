@@ -218,7 +218,7 @@ describe.runIf(BUILT && DATABASE_URL)('three gatehouse serve processes on one Po
       for (const token of victimTokens) {
         for (const s of survivors) expect((await introspect(instances[s]!, token)).json).toMatchObject({ active: true });
       }
-      const health = await Promise.all(survivors.map((s) => call(`${instances[s]!.url}/healthz`)));
+      const health = await Promise.all(survivors.map((s) => call(`${instances[s]!.url}/readyz`)));
       expect(health.map((h) => h.status)).toEqual([200, 200]);
     });
   });

@@ -230,16 +230,18 @@ describe.runIf(BUILT && process.env.DATABASE_URL && process.platform === 'linux'
     const answers = [...(await Promise.all(burst.map(timed))), ...(await Promise.all(Array.from({ length: rounds }, () => round()))).flat()];
     expect(answers.map((a) => [a.route, a.status])).toEqual(answers.map((a) => [a.route, 503]));
     for (const a of answers) OUTAGE_BODY[a.dialect](a.body);
-    // What still answers without the store: the JWKS (from the last key view); /healthz says the store is gone.
+    // What still answers without the store: the JWKS (from the last key view); /readyz says the store is gone,
+    // while /healthz (liveness) keeps saying the process is alive: restarting it would not bring the store back.
     expect((await call(`${server.url}/.well-known/jwks.json`)).status).toBe(200);
-    expect((await call(`${server.url}/healthz`)).status).toBe(503);
+    expect((await call(`${server.url}/readyz`)).status).toBe(503);
+    expect((await call(`${server.url}/healthz`)).status).toBe(200);
     return Math.max(...answers.map((a) => a.ms));
   }
 
   async function storeIsBack(): Promise<void> {
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      if ((await call(`${server.url}/healthz`)).status === 200) return;
+      if ((await call(`${server.url}/readyz`)).status === 200) return;
       await sleep(250);
     }
     throw new Error('the store did not come back');

@@ -74,6 +74,7 @@ describe('demo mode, in process', () => {
     expect(banner).toContain(`HTTP listening on   ${server.urls.http}`);
     expect(banner).toContain(server.urls.https!);
     expect(banner).toMatch(/DEMO MODE/);
+    expect(banner).toContain(`Metrics             ${server.urls.http}/metrics`);
     expect(banner.match(/^\s*\$ npx gatehouse login /gm)).toHaveLength(5);
   });
 
@@ -114,6 +115,9 @@ describe('demo mode, in process', () => {
       ['idp-mfa', ['login', 'password', '--server', http, '--email', m.users.mfa.email, '--password-file', f.mfaPassword, '--recovery-code', m.users.mfa.recoveryCodes.at(-1)!, ...dpop]],
     ];
     for (const [strategy, args] of logins) {
+      // An OCI signature has one-second resolution and is single use (docs/strategies/oci.md): the previous test
+      // signed with this key, so sign in the next second.
+      if (strategy === 'oci') await new Promise((r) => setTimeout(r, 1_000 - (Date.now() % 1_000) + 20));
       const r = await cli(args);
       expect({ strategy, code: r.code, err: r.err }).toEqual({ strategy, code: 0, err: '' });
       expect({ strategy, cnf: decodeJwt(r.out.trim()).cnf }).toEqual({ strategy, cnf: { jkt } });
@@ -160,11 +164,19 @@ describe('demo mode, in process', () => {
     expect(untrusted.err).toMatch(/^error: cannot reach https:\/\/127\.0\.0\.1:\d+ \(\w+/);
   });
 
-  it('serves /healthz, /openapi.json and the API reference page, labelled as demo mode', async () => {
+  it('serves /healthz, /readyz, /metrics, /openapi.json and the API reference page, labelled as demo mode', async () => {
     const health = await fetch(`${server.urls.http}/healthz`);
     expect(health.status).toBe(200);
     expect(health.headers.get('x-gatehouse-mode')).toBe('demo');
-    expect(await health.json()).toMatchObject({ status: 'ok', mode: 'demo', store: { driver: 'memory', ok: true } });
+    expect(await health.json()).toMatchObject({ status: 'ok', mode: 'demo' });
+    const ready = await fetch(`${server.urls.http}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', mode: 'demo', store: { driver: 'memory' }, checks: { store: { ok: true }, signingKey: { ok: true } } });
+    // Demo mode serves the Prometheus endpoint on the main listener.
+    expect(server.urls.metrics).toBe(`${server.urls.http}/metrics`);
+    const metrics = await fetch(server.urls.metrics!);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^# HELP gatehouse_login_attempts_total /m);
 
     const openapi = (await (await fetch(`${server.urls.http}/openapi.json`)).json()) as { openapi: string; info: { description: string }; paths: Record<string, unknown> };
     expect(openapi.openapi).toBe('3.1.0');
@@ -257,7 +269,12 @@ describe.runIf(process.env.DATABASE_URL)('on PostgreSQL (DATABASE_URL)', () => {
       const r = await cli(['login', 'password', '--server', server.urls.http, '--username', 'pg-user', '--password', 'pg-password-123']);
       expect(r.code).toBe(0);
       expect(r.out.trim()).toMatch(JWT);
-      expect(await (await fetch(`${server.urls.http}/healthz`)).json()).toMatchObject({ status: 'ok', mode: 'production', store: { driver: 'postgres', ok: true } });
+      const ready = (await (await fetch(`${server.urls.http}/readyz`)).json()) as { checks: { schema: { version: number; expected: number } } };
+      expect(ready).toMatchObject({ status: 'ready', mode: 'production', store: { driver: 'postgres' }, checks: { store: { ok: true }, signingKey: { ok: true }, schema: { ok: true } } });
+      expect(ready.checks.schema.version).toBe(ready.checks.schema.expected);
+      // Production keeps the metrics endpoint off unless configured.
+      expect(server.urls.metrics).toBeNull();
+      expect((await fetch(`${server.urls.http}/metrics`)).status).toBe(404);
     } finally {
       await server.close();
     }

@@ -8,6 +8,8 @@ import type { DemoFiles, DemoMaterials } from './materials.js';
 export interface BannerInput {
   httpUrl: string;
   httpsUrl: string | null;
+  /** The Prometheus scrape URL, when metrics are served. */
+  metricsUrl?: string | null;
   dataDir: string;
   files: DemoFiles;
   materials: DemoMaterials;
@@ -79,7 +81,8 @@ export function renderDemoBanner(b: BannerInput): string {
     `HTTP listening on   ${b.httpUrl}`,
     ...(b.httpsUrl ? [`HTTPS (mTLS) on      ${b.httpsUrl}   (asks for client certificates: tls-cert login)`] : []),
     `API reference       ${b.httpUrl}/docs   (OpenAPI: ${b.httpUrl}/openapi.json)`,
-    `Health              ${b.httpUrl}/healthz`,
+    `Health              ${b.httpUrl}/healthz   (readiness: ${b.httpUrl}/readyz)`,
+    ...(b.metricsUrl ? [`Metrics             ${b.metricsUrl}   (Prometheus text format)`] : []),
     `Introspection       ${b.httpUrl}/api/v1/auth/token/introspect   (Authorization: Bearer <the secret in ${f.introspectionSecret}>)`,
     `Data folder         ${b.dataDir}   (demo credentials in ${f.dir}, owner-only)`,
     `Emulators           STS ${b.upstreams.sts} | OCI Identity ${b.upstreams.oci}${b.upstreams.idp ? ` | OpenID provider ${b.upstreams.idp} (idps/demo)` : ' | no IdP'}`,

@@ -23,6 +23,8 @@ import { issuerOptionsFrom } from './issuer-options.js';
 import { listenHttp, listenHttps, type Listener } from './http/listeners.js';
 import { auditToLog, createLogger, type ServerLogger } from './logger.js';
 import { buildStrategies, testUpstreamWarnings, type AnyStrategy } from './strategies.js';
+import { NotReady, type ReadinessCheck } from './http/health.js';
+import { setupTelemetry, type ServerTelemetry, type TelemetryExtras } from './telemetry/setup.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -34,7 +36,10 @@ export interface ServerContext {
   http: OutboundHttp;
   config: GatehouseConfig;
   logger: ServerLogger;
-  urls: { http: string; https: string | null };
+  /** `metrics`: the Prometheus scrape URL when Prometheus is on. */
+  urls: { http: string; https: string | null; metrics: string | null };
+  /** The OpenTelemetry SDK the server registered from `telemetry` config. */
+  telemetry: ServerTelemetry;
   /** The demo session in demo mode (`@gatehouse-auth/demo`'s `demoContextOf` gives its typed details). */
   demo: DemoSession | null;
 }
@@ -47,6 +52,8 @@ export interface StartServerOptions {
   logDestination?: NodeJS.WritableStream;
   /** How the demo banner tells people to run the CLI. Default `npx gatehouse`. */
   cliCommand?: string;
+  /** More metric readers / span processors next to the configured exporters (tests, embedders). */
+  telemetry?: TelemetryExtras;
   /** Mounts more on the app (the example's login page); may return extra banner lines. */
   register?: (app: FastifyInstance, context: ServerContext) => Promise<string[] | void>;
 }
@@ -118,7 +125,25 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       https = await listenHttps(tls.host ?? config.server.host, tls.port, certs);
       listeners.push(https);
     }
-    const urls = { http: http.url, https: https?.url ?? null };
+    const telemetry = setupTelemetry(config, SERVER_VERSION, options.telemetry);
+    cleanups.push(() => telemetry.shutdown());
+    // The scrape endpoint: on its own listener when a port is configured (kept off the public port), else on the main one.
+    const promConfig = config.telemetry.prometheus;
+    let metricsListener: Listener | null = null;
+    if (telemetry.prometheus && promConfig.port !== undefined) {
+      metricsListener = await listenHttp(promConfig.host, promConfig.port);
+      const handler = telemetry.prometheus;
+      metricsListener.setHandler((req, res) => {
+        if (req.method === 'GET' && (req.url ?? '').split('?')[0] === promConfig.path) return handler(req, res);
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+      });
+      listeners.push(metricsListener);
+    }
+    const urls = {
+      http: http.url,
+      https: https?.url ?? null,
+      metrics: telemetry.prometheus ? `${metricsListener?.url ?? http.url}${promConfig.path}` : null,
+    };
 
     if (prepared) {
       const session = await prepared.start({ idpRedirectUri: config.demo.idp ? `${urls.http}${config.demo.idpRedirectPath}` : null });
@@ -137,6 +162,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       trustProxy: config.server.trustProxy,
       introspectionSecret: config.tokens.introspectionSecret ?? demo?.introspectionSecret,
       introspectionOpen: config.tokens.introspectionOpen,
+      telemetry: { meterProvider: telemetry.meterProvider, tracerProvider: telemetry.tracerProvider },
       ...(config.server.rateLimit.enabled
         ? { rateLimit: { max: config.server.rateLimit.max, windowMs: config.server.rateLimit.windowMs, routes: 'login' as const } }
         : {}),
@@ -182,17 +208,18 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       logger,
       mode: config.mode,
       storeDriver: opened.driver,
-      storeCheck: opened.check,
+      readiness: readinessChecks(opened, gatehouse),
+      ...(telemetry.prometheus && !metricsListener ? { metrics: { path: promConfig.path, handler: telemetry.prometheus } } : {}),
       bodyLimit: config.server.bodyLimit,
       publicUrls: config.server.publicUrl ? [config.server.publicUrl] : [urls.http, ...(urls.https ? [urls.https] : [])],
       version: SERVER_VERSION,
       draining: () => draining,
     });
     cleanups.push(() => app.close());
-    const context: ServerContext = { gatehouse, strategies, http: gatehouse.container.resolve<OutboundHttp>(TOKENS.Http), config, logger, urls, demo };
+    const context: ServerContext = { gatehouse, strategies, http: gatehouse.container.resolve<OutboundHttp>(TOKENS.Http), config, logger, urls, telemetry, demo };
     const extra = (await options.register?.(app, context)) ?? [];
     await app.ready();
-    for (const l of listeners) l.setHandler((req, res) => app.routing(req, res));
+    for (const l of listeners) if (l !== metricsListener) l.setHandler((req, res) => app.routing(req, res));
     // Listeners close first (registered last, so they run first in reverse order).
     cleanups.push(async () => {
       draining = true;
@@ -212,12 +239,12 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       }
     });
 
-    logger.info({ http: urls.http, https: urls.https, mode: config.mode, strategies: [...enabled], signingKeyId: kid }, 'gatehouse listening');
+    logger.info({ http: urls.http, https: urls.https, metrics: urls.metrics, mode: config.mode, strategies: [...enabled], signingKeyId: kid }, 'gatehouse listening');
     const out = options.out ?? process.stdout;
     if (demo) {
-      out.write(demo.banner({ httpUrl: urls.http, httpsUrl: urls.https, dataDir: config.dataDir, enabled, cli: options.cliCommand ?? 'npx gatehouse', extra }));
+      out.write(demo.banner({ httpUrl: urls.http, httpsUrl: urls.https, metricsUrl: urls.metrics, dataDir: config.dataDir, enabled, cli: options.cliCommand ?? 'npx gatehouse', extra }));
     } else {
-      out.write(`Gatehouse listening on ${urls.http}${urls.https ? ` and ${urls.https} (mTLS)` : ''}; API reference ${urls.http}/docs\n`);
+      out.write(`Gatehouse listening on ${urls.http}${urls.https ? ` and ${urls.https} (mTLS)` : ''}; API reference ${urls.http}/docs${urls.metrics ? `; metrics ${urls.metrics}` : ''}\n`);
     }
 
     let closing: Promise<void> | null = null;
@@ -237,4 +264,32 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     await cleanup();
     throw err;
   }
+}
+
+/** `/readyz`: the store answers, a signing key is loaded (loading it if the view is stale), the schema is current. */
+function readinessChecks(opened: OpenedStores, gatehouse: Gatehouse): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [
+    { name: 'store', run: () => opened.check() },
+    {
+      name: 'signingKey',
+      run: async () => {
+        const { kid } = await gatehouse.issuer.keys.signingKey();
+        return { kid };
+      },
+    },
+  ];
+  const schema = opened.schema;
+  if (schema) {
+    checks.push({
+      name: 'schema',
+      run: async () => {
+        const current = await schema.current();
+        const detail = { version: current, expected: schema.expected };
+        if (current > schema.expected) throw new NotReady('schema_newer', `the database schema is at ${current}; this instance's code writes ${schema.expected}: upgrade it`, detail);
+        if (current < schema.expected) throw new NotReady('schema_older', `the database schema is at ${current}, below this instance's ${schema.expected}`, detail);
+        return detail;
+      },
+    });
+  }
+  return checks;
 }

@@ -94,7 +94,7 @@ beforeAll(async () => {
     'idp-mfa': [{ email: 'fuzz@example.com', password }, { email: 'fuzz@example.com', password, web: true }, { mfaTempToken: 'x'.repeat(43), otpCode: '123456' }],
   });
 
-  app = await buildServer({ gatehouse, logger: createLogger({ log: { level: 'silent' }, mode: 'production' }), mode: 'production', storeDriver: 'memory', storeCheck: async () => {}, bodyLimit: 64 * 1024, publicUrls: [], version: 'fuzz' });
+  app = await buildServer({ gatehouse, logger: createLogger({ log: { level: 'silent' }, mode: 'production' }), mode: 'production', storeDriver: 'memory', readiness: [], bodyLimit: 64 * 1024, publicUrls: [], version: 'fuzz' });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 }, 60_000);
 

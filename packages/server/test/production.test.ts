@@ -60,23 +60,36 @@ describe('production mode', () => {
     }
   });
 
-  it('/healthz answers 503 when the store does not', async () => {
+  it('/readyz answers 503 naming the check when the store does not, without the error text; /healthz stays 200', async () => {
     const gatehouse = createGatehouse({ stores: createMemoryStores() });
+    let logs = '';
     const app = await buildServer({
       gatehouse,
-      logger: createLogger({ log: { level: 'silent' }, mode: 'production' }, sink()),
+      logger: createLogger({ log: { level: 'info' }, mode: 'production' }, new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) })),
       mode: 'production',
       storeDriver: 'postgres',
-      storeCheck: async () => {
-        throw new Error('connection refused');
-      },
+      readiness: [
+        {
+          name: 'store',
+          run: async () => {
+            throw new Error('connect ECONNREFUSED db.internal:5432 user=gatehouse');
+          },
+        },
+        { name: 'signingKey', run: async () => ({ kid: 'k1' }) },
+      ],
       bodyLimit: 65536,
       publicUrls: [],
       version: '0.0.0',
     });
-    const res = await app.inject({ method: 'GET', url: '/healthz' });
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ status: 'unavailable', store: { driver: 'postgres', ok: false } });
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'unavailable', store: { driver: 'postgres' }, checks: { store: { ok: false, reason: 'failed' }, signingKey: { ok: true, kid: 'k1' } } });
+    // Hosts and user names stay in the log.
+    expect(ready.body).not.toMatch(/ECONNREFUSED|db\.internal|user=/);
+    expect(logs).toMatch(/"check":"store".*ECONNREFUSED db\.internal.*readiness check failed/);
+    const live = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(live.statusCode).toBe(200);
+    expect(live.json()).toMatchObject({ status: 'ok', mode: 'production', version: '0.0.0' });
     await app.close();
     await gatehouse.close();
   });

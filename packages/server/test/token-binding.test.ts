@@ -84,7 +84,7 @@ interface Instance {
 
 async function instance(stores: Stores): Promise<Instance> {
   const gatehouse = createGatehouse({ strategies: strategies(), stores, tokenBinding: { clientCertificateHeader: 'x-client-cert', clientCertificateProxies: ['127.0.0.1/32'] } });
-  const app = await buildServer({ gatehouse, logger: createLogger({ log: { level: 'silent' }, mode: 'production' }), mode: 'production', storeDriver: 'memory', storeCheck: async () => {}, bodyLimit: 64 * 1024, publicUrls: [], version: 'binding' });
+  const app = await buildServer({ gatehouse, logger: createLogger({ log: { level: 'silent' }, mode: 'production' }), mode: 'production', storeDriver: 'memory', readiness: [], bodyLimit: 64 * 1024, publicUrls: [], version: 'binding' });
   return { gatehouse, app, base: await app.listen({ port: 0, host: '127.0.0.1' }) };
 }
 

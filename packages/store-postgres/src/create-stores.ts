@@ -34,6 +34,11 @@ export interface SqlStores extends Stores {
   readonly schema: string;
   /** What the start-up migration found and did. */
   readonly migration: MigrationReport;
+  /**
+   * The newest migration recorded in the database now (one query). Differs from `SCHEMA_VERSION` when another
+   * instance with newer code migrated it since this one started: readiness reports that.
+   */
+  schemaVersion(): Promise<number>;
 }
 
 export interface ParsedStoreSecrets {
@@ -71,6 +76,10 @@ export async function createSqlStores(db: SqlExecutor, parsed: ParsedStoreSecret
     ...stores,
     schema: parsed.schema,
     migration,
+    async schemaVersion() {
+      const { rows } = await db.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${c.t.migrations}`);
+      return Number(rows[0]?.v ?? 0);
+    },
     async purgeExpired(now: Date) {
       await Promise.all([
         stores.tokens.purgeExpired(now),

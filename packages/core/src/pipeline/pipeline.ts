@@ -65,6 +65,9 @@ interface Deps {
   binding: TokenBinding;
 }
 
+/** Refusals that are a lockout (counted as `gatehouse.lockouts`), not a rate limit. */
+const LOCKOUT_REASONS = new Set(['account_locked', 'mfa_user_locked']);
+
 /** `req-` + 16 random bytes: unguessable, so request ids can't be used to probe logs. */
 export const newRequestId = () => `req-${randomId(12)}`;
 
@@ -199,8 +202,9 @@ export class LoginPipeline {
       span.setAttribute('gatehouse.reason_code', t.labels.value('reason_code', failure.reasonCode));
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       if (failure.kind === 'rate_limited') {
-        t.rateLimited.add(1, { 'gatehouse.endpoint': route?.endpoint.id ?? 'unmatched' });
-        if (failure.reasonCode === 'account_locked' && route) t.lockouts.add(1, { 'gatehouse.strategy': route.strategy?.id ?? route.endpoint.id });
+        // A lockout (an account's or an MFA user's failures) is not the per-address rate limit: counted apart.
+        if (LOCKOUT_REASONS.has(failure.reasonCode)) t.lockouts.add(1, { 'gatehouse.strategy': route?.strategy?.id ?? route?.endpoint.id ?? 'unmatched', 'gatehouse.reason_code': failure.reasonCode });
+        else t.rateLimited.add(1, { 'gatehouse.endpoint': route?.endpoint.id ?? 'unmatched' });
       }
     }
     if (!route?.strategy) return;

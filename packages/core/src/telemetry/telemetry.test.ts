@@ -9,7 +9,11 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { context } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness } from '../test-support/harness.js';
-import { BoundedLabels } from './telemetry.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createOutboundHttp } from '../http/outbound.js';
+import { instrumentHttp } from './instrument.js';
+import { BoundedLabels, Telemetry } from './telemetry.js';
 
 const spans = new InMemorySpanExporter();
 const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
@@ -69,6 +73,29 @@ describe('telemetry', () => {
     );
     expect(metrics.find((m) => m.descriptor.name === 'gatehouse.login.duration')!.dataPoints.length).toBeGreaterThan(0);
     expect(metrics.find((m) => m.descriptor.name === 'gatehouse.tokens.issued')!.dataPoints.length).toBeGreaterThan(0);
+    // The signing key's age, from the injected clock: the harness's key was made at its start.
+    const age = metrics.find((m) => m.descriptor.name === 'gatehouse.signing_key.age')!;
+    expect(age.descriptor.unit).toBe('s');
+    expect(age.dataPoints.length).toBeGreaterThan(0);
+    expect(Number(age.dataPoints[0]!.value)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the signing key age follows the clock', async () => {
+    // A meter of its own: the gauge of this Gatehouse only.
+    const ownReader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    const own = new MeterProvider({ readers: [ownReader] });
+    const { login, clock } = await harness({ telemetry: { tracerProvider, meterProvider: own } });
+    await login({});
+    const ageNow = async () => {
+      const { resourceMetrics } = await ownReader.collect();
+      const gauge = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'gatehouse.signing_key.age')!;
+      expect(gauge.dataPoints).toHaveLength(1);
+      return Number(gauge.dataPoints[0]!.value);
+    };
+    const before = await ageNow();
+    clock.advance(3_600_000);
+    expect((await ageNow()) - before).toBeCloseTo(3600, 0);
+    await own.shutdown();
   });
 
   it('label cardinality stays bounded: 1,000 distinct usernames and client addresses add no label value', async () => {
@@ -84,6 +111,55 @@ describe('telemetry', () => {
     expect(series(after) - series(before)).toBeLessThanOrEqual(3);
     const values = [...labelValues(after)];
     expect(values.filter((v) => /user\d|wrong-|10\.\d+\.\d+\.1/.test(v))).toEqual([]);
+  });
+
+  it('counts rate-limit refusals by endpoint (a lockout is counted apart, as gatehouse.lockouts)', async () => {
+    const own = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [own] });
+    const { login } = await harness({ telemetry: { tracerProvider, meterProvider: provider }, rateLimit: { max: 1, windowMs: 60_000 } });
+    expect((await login({})).status).toBe(200);
+    expect((await login({})).status).toBe(429);
+    expect((await login({})).status).toBe(429);
+    const { resourceMetrics } = await own.collect();
+    const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    const limited = metrics.find((m) => m.descriptor.name === 'gatehouse.rate_limited')!;
+    expect(limited.dataPoints.map((p) => ({ ...p.attributes, value: p.value }))).toEqual([{ 'gatehouse.endpoint': 'fake', value: 2 }]);
+    expect(metrics.find((m) => m.descriptor.name === 'gatehouse.lockouts')?.dataPoints ?? []).toEqual([]);
+    await provider.shutdown();
+  });
+
+  it('upstream calls: a client span each, duration by strategy and host, errors by type (5xx, network), never the path or query', async () => {
+    const own = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [own] });
+    const telemetry = new Telemetry({ tracerProvider, meterProvider: provider });
+    const upstream = createServer((req, res) => res.writeHead(req.url?.startsWith('/down') ? 503 : 200).end('{}'));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/`;
+    await new Promise((r) => closed.close(r));
+    const http = instrumentHttp(createOutboundHttp({ timeoutMs: 2_000 }), telemetry, 'sts-like');
+    spans.reset();
+    expect((await http.request(`${base}/ok?Signature=secret-sig`)).status).toBe(200);
+    expect((await http.request(`${base}/down`, { method: 'POST', body: '{}' })).status).toBe(503);
+    await expect(http.request(closedUrl)).rejects.toMatchObject({ reasonCode: 'upstream_network' });
+    upstream.close();
+    const clientSpans = spans.getFinishedSpans().filter((s) => s.name.startsWith('HTTP '));
+    expect(clientSpans.map((s) => [s.name, s.attributes['http.response.status_code']])).toEqual([['HTTP GET', 200], ['HTTP POST', 503], ['HTTP GET', undefined]]);
+    expect(JSON.stringify(clientSpans.map((s) => s.attributes))).not.toMatch(/secret-sig|\/ok|\/down/);
+    const { resourceMetrics } = await own.collect();
+    const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    const errors = metrics.find((m) => m.descriptor.name === 'gatehouse.upstream.errors')!.dataPoints.map((p) => ({ ...p.attributes, value: p.value }));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { 'gatehouse.strategy': 'sts-like', 'server.address': '127.0.0.1', 'error.type': '503', value: 1 },
+        { 'gatehouse.strategy': 'sts-like', 'server.address': '127.0.0.1', 'error.type': 'upstream_network', value: 1 },
+      ]),
+    );
+    const durations = metrics.find((m) => m.descriptor.name === 'gatehouse.upstream.duration')!.dataPoints;
+    expect(durations.map((p) => [p.attributes, (p.value as { count: number }).count])).toEqual([[{ 'gatehouse.strategy': 'sts-like', 'server.address': '127.0.0.1' }, 3]]);
+    await provider.shutdown();
   });
 
   it('BoundedLabels turns everything past 64 distinct values into `other`', () => {

@@ -33,6 +33,9 @@ export interface TelemetryOptions {
   meterProvider?: MeterProvider;
 }
 
+/** Seconds: OpenTelemetry's HTTP duration buckets (the SDK's default ones are for milliseconds). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
 /** Distinct values per label before the rest read `other`: a label can never grow without bound. */
 const MAX_LABEL_VALUES = 64;
 
@@ -72,14 +75,24 @@ export class Telemetry {
     this.meter = (options.meterProvider ?? metricsApi.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE);
     const m = this.meter;
     this.loginAttempts = m.createCounter('gatehouse.login.attempts', { description: 'Login attempts by strategy, outcome and reason code' });
-    this.loginDuration = m.createHistogram('gatehouse.login.duration', { description: 'Login duration by strategy and outcome', unit: 's' });
-    this.upstreamDuration = m.createHistogram('gatehouse.upstream.duration', { description: 'Outbound call duration (STS, OCI, IdP…) by strategy and host', unit: 's' });
+    this.loginDuration = m.createHistogram('gatehouse.login.duration', { description: 'Login duration by strategy and outcome', unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
+    this.upstreamDuration = m.createHistogram('gatehouse.upstream.duration', { description: 'Outbound call duration (STS, OCI, IdP…) by strategy and host', unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
     this.upstreamErrors = m.createCounter('gatehouse.upstream.errors', { description: 'Outbound calls that failed (network, timeout, size cap, 5xx) by strategy, host and error type' });
-    this.lockouts = m.createCounter('gatehouse.lockouts', { description: 'Logins refused by a lockout (password or MFA) by strategy' });
-    this.rateLimited = m.createCounter('gatehouse.rate_limited', { description: 'Requests refused by a rate limit by endpoint' });
+    this.lockouts = m.createCounter('gatehouse.lockouts', { description: 'Logins refused by a lockout (password or MFA failures) by strategy and reason code' });
+    this.rateLimited = m.createCounter('gatehouse.rate_limited', { description: 'Requests refused by the per-address rate limit by endpoint' });
     this.tokensIssued = m.createCounter('gatehouse.tokens.issued', { description: 'Access tokens issued (logins and renewals) by auth method' });
     this.tokensVerified = m.createCounter('gatehouse.tokens.verified', { description: 'Access token verifications by result' });
     this.tokensRevoked = m.createCounter('gatehouse.tokens.revoked', { description: 'Access tokens (sessions) revoked' });
+  }
+
+  /** `gatehouse.signing_key.age`: seconds since the key that signs now was created (alert when rotation stalls). */
+  observeSigningKeyAge(age: () => number | undefined): void {
+    this.meter
+      .createObservableGauge('gatehouse.signing_key.age', { description: 'Age of the key that signs new tokens', unit: 's' })
+      .addCallback((result) => {
+        const seconds = age();
+        if (seconds !== undefined) result.observe(seconds);
+      });
   }
 
   /** Runs `fn` in a new active span, ending it with the outcome; errors are recorded by type only (never their message). */

@@ -146,6 +146,7 @@ export class TokenIssuer {
       refreshSeconds: options.keyRefreshSeconds,
       reloadIntervalMs: options.keyReloadIntervalMs,
     });
+    telemetry.observeSigningKeyAge(() => this.keys.signingKeyAgeSeconds());
   }
 
   /** Issues a token after checking the trusted-IP list against the login's client address. */

@@ -122,6 +122,16 @@ export class KeyManager {
     throw new Error('could not rotate the signing key: other instances kept rotating at the same time');
   }
 
+  /**
+   * Seconds since the key that signs now was created, from the cached view (no store call: a metric callback
+   * must not block on the database). Undefined before the first load or when no key can sign.
+   */
+  signingKeyAgeSeconds(): number | undefined {
+    const now = this.#now();
+    const chosen = this.#select(now);
+    return chosen ? Math.max(0, (now - chosen.stored.createdAt.getTime()) / 1000) : undefined;
+  }
+
   /** The cached key for `kid`, synchronously; undefined when it needs a (possibly async) lookup. */
   cachedVerificationKey(kid: unknown, alg: string): KeyObject | undefined {
     if (typeof kid !== 'string') return undefined;

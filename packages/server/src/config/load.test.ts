@@ -46,6 +46,15 @@ describe('loadConfig', () => {
     expect(err.message).not.toContain('SECRET-VALUE');
   });
 
+  it('telemetry: Prometheus on in demo mode only by default; bad fields are named; OTEL_EXPORTER_OTLP_ENDPOINT sets the collector', () => {
+    const { config } = resolveConfig({}, dir);
+    expect(config.telemetry).toMatchObject({ serviceName: 'gatehouse', prometheus: { path: '/metrics', host: '127.0.0.1' }, otlp: { timeoutMs: 10_000, metricIntervalMs: 60_000 }, traceSampleRatio: 1 });
+    expect(config.telemetry.prometheus.enabled).toBeUndefined();
+    const err = failure(() => resolveConfig({ telemetry: { prometheus: { path: 'metrics', port: 70000 }, otlp: { endpoint: 'ftp://x' }, traceSampleRatio: 2 } }, dir));
+    for (const field of ['telemetry.prometheus.path', 'telemetry.prometheus.port', 'telemetry.otlp.endpoint', 'telemetry.traceSampleRatio']) expect(err.message).toContain(field);
+    expect(applyEnvOverrides({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toEqual({ telemetry: { otlp: { endpoint: 'http://collector:4318' } } });
+  });
+
   it('says which file is missing or malformed', () => {
     expect(failure(() => loadConfig(join(dir, 'nope.json'), {})).message).toMatch(/config file not found: .*nope\.json/);
     expect(failure(() => loadConfig(write('broken.json', '{"mode":'), {})).message).toMatch(/not valid JSON/);

@@ -34,6 +34,7 @@ export const ENV_OVERRIDES = {
   GATEHOUSE_ENCRYPTION_KEY: 'encryptionKey',
   GATEHOUSE_INTROSPECTION_SECRET: 'tokens.introspectionSecret',
   GATEHOUSE_LOG_LEVEL: 'log.level',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'telemetry.otlp.endpoint',
   DATABASE_URL: 'store.url',
 } as const;
 

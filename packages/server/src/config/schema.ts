@@ -239,6 +239,45 @@ const demoSchema = z
   })
   .describe('Demo mode only (`mode: demo`).');
 
+const telemetrySchema = z
+  .strictObject({
+    serviceName: z.string().min(1).max(128).default('gatehouse').describe('`service.name` of every metric and span.'),
+    prometheus: z
+      .strictObject({
+        enabled: z.boolean().optional().describe('Serve metrics in the Prometheus text format. Default: on in demo mode, off in production.'),
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_.-]*$/)
+          .default('/metrics')
+          .describe('Path of the scrape endpoint.'),
+        port: port
+          .optional()
+          .describe('Serve the scrape endpoint on its own listener at this port (0 picks a free one) instead of the main listener: keeps it off the public port.'),
+        host: z.string().min(1).default('127.0.0.1').describe('Address of that separate listener (with `port`).'),
+      })
+      .prefault({})
+      .describe('The OpenTelemetry Prometheus exporter (pull).'),
+    otlp: z
+      .strictObject({
+        endpoint: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .describe('OTLP/HTTP collector base URL (metrics to `<endpoint>/v1/metrics`, traces to `<endpoint>/v1/traces`). Unset: no OTLP export. Env: `OTEL_EXPORTER_OTLP_ENDPOINT`.'),
+        headers: z.record(z.string().min(1).max(256), z.string().max(8192)).default({}).describe('Headers sent with every export (e.g. a collector API key).'),
+        timeoutMs: positiveInt(120_000).default(10_000).describe('Timeout of one export call, ms.'),
+        metricIntervalMs: positiveInt(3_600_000).default(60_000).describe('How often metrics are pushed, ms.'),
+      })
+      .prefault({})
+      .describe('OTLP export of metrics and traces (push).'),
+    traceSampleRatio: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe('Share of requests traced when spans are exported (parent-based: a sampled caller\'s traces are kept).'),
+  })
+  .describe('OpenTelemetry metrics and traces (docs/operations.md). The packages only use `@opentelemetry/api`; the server registers the SDK.');
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Editor hint (`gatehouse config schema` prints the JSON Schema).'),
@@ -271,6 +310,7 @@ export const configSchema = z
     store: storeSchema.prefault({}),
     tokens: tokensSchema.prefault({}),
     log: logSchema.prefault({}),
+    telemetry: telemetrySchema.prefault({}),
     strategies: strategiesSchema.prefault({}),
     demo: demoSchema.prefault({}),
   })

@@ -16,6 +16,8 @@ export interface DemoUpstreamUrls {
 export interface DemoBannerInput {
   httpUrl: string;
   httpsUrl: string | null;
+  /** The Prometheus scrape URL (demo mode serves it on the main listener). */
+  metricsUrl?: string | null;
   dataDir: string;
   enabled: ReadonlySet<string>;
   /** How to run the CLI, e.g. `npx gatehouse`. */

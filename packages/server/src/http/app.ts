@@ -1,24 +1,28 @@
 /**
  * `buildServer`: the Fastify app of a Gatehouse auth server. Every strategy's login route, the token
  * routes and the JWKS come from `@gatehouse-auth/fastify`; this adds `/openapi.json`, the API reference page
- * (`/docs`), `/healthz`, request logs with request ids, and the demo-mode label.
+ * (`/docs`), `/healthz` and `/readyz`, the Prometheus scrape endpoint when it shares the main listener, request
+ * logs with request ids, and the demo-mode label.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Gatehouse } from '@gatehouse-auth/core';
 import { gatehouseFastify } from '@gatehouse-auth/fastify';
 import { registerApiReference } from './api-reference.js';
-import { registerHealth, type HealthCheck } from './health.js';
+import { registerHealth, type ReadinessCheck } from './health.js';
+import type { RequestHandler } from './listeners.js';
 import type { ServerLogger } from '../logger.js';
 
 export interface BuildServerOptions {
   gatehouse: Gatehouse;
   logger: ServerLogger;
   mode: 'production' | 'demo';
-  /** Store driver name, reported by `/healthz`. */
+  /** Store driver name, reported by `/readyz`. */
   storeDriver: string;
-  /** Checks the store; throws when it is unreachable. */
-  storeCheck: HealthCheck;
+  /** What `/readyz` checks (store, signing key, schema version). */
+  readiness: ReadinessCheck[];
+  /** The Prometheus scrape endpoint, when it is served on this app. */
+  metrics?: { path: string; handler: RequestHandler };
   bodyLimit: number;
   /** `servers` of the OpenAPI document. */
   publicUrls: string[];
@@ -82,6 +86,14 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     return reply.header('cache-control', 'no-cache').send(openapi);
   });
   registerApiReference(app, { openapiPath: OPENAPI_PATH });
-  registerHealth(app, { mode, storeDriver: options.storeDriver, check: options.storeCheck, version: options.version });
+  registerHealth(app, { mode, storeDriver: options.storeDriver, checks: options.readiness, version: options.version, draining });
+  if (options.metrics) {
+    const { handler } = options.metrics;
+    // The exporter writes the Prometheus text format itself (content type, status).
+    app.get(options.metrics.path, (request, reply) => {
+      reply.hijack();
+      handler(request.raw, reply.raw);
+    });
+  }
   return app;
 }

@@ -14,6 +14,8 @@ export interface OpenedStores {
   location: string;
   /** One cheap query; throws when the store cannot answer. */
   check(): Promise<void>;
+  /** The database schema version now and the one this code writes (null for the memory store). */
+  schema: { expected: number; current(): Promise<number> } | null;
   close(): Promise<void>;
 }
 
@@ -47,18 +49,19 @@ export async function openStores(config: GatehouseConfig, encryptionKey: Buffer 
   const driver = config.store.driver;
   if (driver === 'memory') {
     const stores = createMemoryStores();
-    return { stores, driver, location: 'memory', check: checkOf(stores), close: async () => stores.close?.() };
+    return { stores, driver, location: 'memory', check: checkOf(stores), schema: null, close: async () => stores.close?.() };
   }
   if (!encryptionKey) throw new Error('an encryption key is required for a persistent store');
   // Loaded on demand: `gatehouse login …` never pays for the database drivers.
-  const { createPgliteStores, createPostgresStores } = await import('@gatehouse-auth/store-postgres');
+  const { createPgliteStores, createPostgresStores, SCHEMA_VERSION } = await import('@gatehouse-auth/store-postgres');
+  const schemaOf = (stores: { schemaVersion(): Promise<number> }) => ({ expected: SCHEMA_VERSION, current: () => stores.schemaVersion() });
   if (driver === 'pglite') {
     const dir = join(config.dataDir, PGLITE_DIR);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stores = await createPgliteStores({ dataDir: dir, encryptionKey, schema: config.store.schema });
-    return { stores, driver, location: dir, check: checkOf(stores), close: () => stores.close() };
+    return { stores, driver, location: dir, check: checkOf(stores), schema: schemaOf(stores), close: () => stores.close() };
   }
   const url = config.store.url!;
   const stores = await createPostgresStores({ connectionString: url, encryptionKey, ...postgresPoolOptions(config), ...(onPoolError ? { onPoolError } : {}) });
-  return { stores, driver, location: redactConnectionString(url), check: checkOf(stores), close: () => stores.close() };
+  return { stores, driver, location: redactConnectionString(url), check: checkOf(stores), schema: schemaOf(stores), close: () => stores.close() };
 }

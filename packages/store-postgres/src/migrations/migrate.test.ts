@@ -66,6 +66,16 @@ describe('migrations on PGlite', () => {
     expect((await versions(schema)).map((v) => v.version)).toEqual([...MIGRATIONS.map((m) => m.version), SCHEMA_VERSION + 1]);
   });
 
+  it('schemaVersion() reads the newest recorded migration now, not the one found at start', async () => {
+    const schema = schemaName();
+    const stores = await createPgliteStores({ pglite: db, schema, encryptionKey: KEY });
+    expect(await stores.schemaVersion()).toBe(SCHEMA_VERSION);
+    // Another instance with newer code migrates after this one started.
+    await db.query(`INSERT INTO "${schema}".gatehouse_migrations (version, name, checksum) VALUES ($1, 'newer', 'x')`, [SCHEMA_VERSION + 1]);
+    expect(await stores.schemaVersion()).toBe(SCHEMA_VERSION + 1);
+    expect(stores.migration.to).toBe(SCHEMA_VERSION);
+  });
+
   it('refuses to run when a released migration was edited', async () => {
     const schema = schemaName();
     const executor = createPgliteExecutor(db, false);
