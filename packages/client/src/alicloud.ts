@@ -1,19 +1,13 @@
 /**
  * Client side of Gatehouse's alicloud login: sign an STS GetCallerIdentity request with Alibaba Cloud
- * credentials (Alibaba's own signing code, `@alicloud/openapi-util`), and post the signed parameters, never
- * the secret, to `POST /api/v1/auth/alicloud-auth/login`.
+ * credentials (Alibaba's RPC signature, `alicloud-signature.ts`, held to Alibaba's own code by the tests), and
+ * post the signed parameters, never the secret, to `POST /api/v1/auth/alicloud-auth/login`.
  */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
+import { alibabaRpcSignature } from './alicloud-signature.js';
 import type { DpopKey } from './dpop.js';
 import { GatehouseLoginError, postTokenLogin, type GatehouseTokenResponse } from './token-login.js';
-
-interface OpenApiUtilClient {
-  getRPCSignature(signedParams: Record<string, string>, method: string, secret: string): string;
-}
-// CommonJS with `exports.default = Client`: loaded with require so Node and bundlers agree on the shape.
-const OpenApiUtil = (createRequire(import.meta.url)('@alicloud/openapi-util') as { default: OpenApiUtilClient }).default;
 
 export const ALICLOUD_LOGIN_PATH = '/api/v1/auth/alicloud-auth/login';
 
@@ -68,7 +62,7 @@ export function buildAlicloudLoginBody(options: BuildAlicloudLoginBodyOptions): 
     SignatureNonce: options.nonce ?? randomUUID(),
   };
   if (options.securityToken) signed.SecurityToken = options.securityToken;
-  const Signature = OpenApiUtil.getRPCSignature(signed, 'GET', options.accessKeySecret);
+  const Signature = alibabaRpcSignature(signed, 'GET', options.accessKeySecret);
   const body = { identityId: options.identityId, ...signed, Signature } as AlicloudLoginBody;
   if (options.organizationSlug !== undefined) body.organizationSlug = options.organizationSlug;
   return body;

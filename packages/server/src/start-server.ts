@@ -125,7 +125,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       https = await listenHttps(tls.host ?? config.server.host, tls.port, certs);
       listeners.push(https);
     }
-    const telemetry = setupTelemetry(config, SERVER_VERSION, options.telemetry);
+    const telemetry = await setupTelemetry(config, SERVER_VERSION, options.telemetry);
     cleanups.push(() => telemetry.shutdown());
     // The scrape endpoint: on its own listener when a port is configured (kept off the public port), else on the main one.
     const promConfig = config.telemetry.prometheus;

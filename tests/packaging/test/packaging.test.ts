@@ -31,7 +31,7 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => (process.env.KEEP_PACKAGING_WORK ? undefined : rmSync(work, { recursive: true, force: true })));
 
 describe('the tarballs', () => {
   it('every published package has a free name in our scope, a LICENSE identical to the root one, and no tests', { timeout: 120_000 }, async () => {
@@ -205,5 +205,15 @@ describe('the CLI, installed for production', () => {
     const serve = await run(bin, ['serve', '--config', 'gatehouse.config.yaml'], { cwd: dir, env: cleanEnv(), timeoutMs: 60_000 });
     expect(serve.code).toBe(2);
     expect(serve.stderr).toMatch(/^error: mode: demo needs the @gatehouse-auth\/demo package, which is not installed/);
+  });
+
+  it('carries no OpenTelemetry SDK; asking for metrics without it names each package to install', { timeout: 120_000 }, async () => {
+    const nm = join(dir, 'node_modules');
+    expect(existsSync(join(nm, '@opentelemetry/api')), '@opentelemetry/api').toBe(true);
+    for (const absent of ['@opentelemetry/sdk-metrics', '@opentelemetry/exporter-prometheus', '@opentelemetry/sdk-trace-base']) expect(existsSync(join(nm, absent)), absent).toBe(false);
+    writeFileSync(join(dir, 'metrics.config.yaml'), 'store: { driver: memory }\nserver: { port: 0 }\nencryptionKey: "' + '0'.repeat(63) + '1"\ntelemetry: { prometheus: { enabled: true } }\n');
+    const serve = await run(join(nm, '.bin/gatehouse'), ['serve', '--config', 'metrics.config.yaml'], { cwd: dir, env: cleanEnv(), timeoutMs: 60_000 });
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(/^error: telemetry needs the OpenTelemetry SDK packages @opentelemetry\/resources, @opentelemetry\/sdk-metrics, @opentelemetry\/exporter-prometheus, which are not installed .*npm install @opentelemetry\/resources@\^2\.\d+\.\d+ @opentelemetry\/sdk-metrics@/);
   });
 });
