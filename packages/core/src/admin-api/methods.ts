@@ -95,16 +95,21 @@ export function methodView(api: StrategyAdminApi, m: IdentityMethod): Record<str
  */
 function inApiTerms(err: unknown, api: StrategyAdminApi): unknown {
   if (!(err instanceof AuthError) || err.kind !== 'validation' || !err.issues?.length) return err;
-  const rename = (path: string): string => {
-    const [head, ...rest] = path.split('.');
-    if (head === 'config') return api.fieldOf(rest.map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
-    if (head === 'token') {
-      if (rest[0] === 'accessTokenTrustedIps' && rest[1] !== undefined) return `accessTokenTrustedIps.${rest[1]}.ipAddress`;
-      return rest.join('.') || 'accessTokenTTL';
+  const rename = (issue: ValidationIssue): ValidationIssue => {
+    const [head, ...rest] = issue.path.split('.');
+    if (head === 'config') {
+      const field = api.fieldOf(rest.map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
+      // A list the API takes as one string (`allowedArns: "a, b"`): say which entry of it was refused.
+      const index = rest.find((p) => /^\d+$/.test(p));
+      return { ...issue, path: field, message: index !== undefined && !field.includes('.') ? `entry ${Number(index) + 1}: ${issue.message}` : issue.message };
     }
-    return path;
+    if (head === 'token') {
+      if (rest[0] === 'accessTokenTrustedIps' && rest[1] !== undefined) return { ...issue, path: `accessTokenTrustedIps.${rest[1]}.ipAddress` };
+      return { ...issue, path: rest.join('.') || 'accessTokenTTL' };
+    }
+    return issue;
   };
-  const issues: ValidationIssue[] = err.issues.map((i) => ({ ...i, path: rename(i.path) }));
+  const issues: ValidationIssue[] = err.issues.map(rename);
   return new AuthError({
     kind: 'validation',
     reasonCode: err.reasonCode,
