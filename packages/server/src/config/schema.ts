@@ -239,6 +239,15 @@ const demoSchema = z
   })
   .describe('Demo mode only (`mode: demo`).');
 
+const adminSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Serve the admin API on the listeners, for admin tokens made with `gatehouse admin token create`. Default false; demo mode: true.'),
+  })
+  .describe('The HTTP admin API (docs/admin-api.md): identities, machine login methods (Infisical-shaped) and password users, behind scoped admin tokens. Never reachable with a login token.');
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Editor hint (`gatehouse config schema` prints the JSON Schema).'),
@@ -273,6 +282,7 @@ export const configSchema = z
     log: logSchema.prefault({}),
     strategies: strategiesSchema.prefault({}),
     demo: demoSchema.prefault({}),
+    admin: adminSchema.prefault({}),
   })
   .describe('gatehouse.config.json / .yaml');
 
