@@ -122,6 +122,7 @@ describe('npm start (scripts/start.sh) on a fresh data folder', () => {
     // The demo admin token (every scope) and the admin API call printed with it: it lists the demo identities.
     const adminToken = field(output, 'Demo admin token')!;
     expect(adminToken).toMatch(/^gha_[A-Za-z0-9_-]{49}$/);
+    expect(readFileSync(join(dataDir, 'demo', 'admin.token'), 'utf8')).toBe(`${adminToken}\n`);
     expect(printed.filter((c) => !commands.includes(c))).toEqual([`curl -s -H 'Authorization: Bearer ${adminToken}' ${httpUrl}/api/v1/identities`]);
     const identities = await fetch(`${httpUrl}/api/v1/identities`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(identities.status).toBe(200);

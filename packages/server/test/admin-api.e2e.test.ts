@@ -161,6 +161,12 @@ describe.runIf(DATABASE_URL)('admin API end to end over HTTP on PostgreSQL', { t
     await db?.end();
   });
 
+  it('the server says at start that the admin API is on, and warns that no admin token is live yet', () => {
+    const lines = logs.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number; adminApi?: boolean; adminTokens?: number });
+    expect(lines.find((l) => l.msg.startsWith('admin API enabled'))).toMatchObject({ adminApi: true, adminTokens: 0 });
+    expect(lines.some((l) => l.level === 40 && /the admin API is on but no admin token is live/.test(l.msg))).toBe(true);
+  });
+
   it('the served OpenAPI document has the admin routes, each with the admin security scheme and its scope', async () => {
     const doc = (await (await fetch(`${server.urls.http}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { security?: unknown; parameters?: { name: string; in: string }[] }>>;

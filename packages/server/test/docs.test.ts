@@ -22,7 +22,7 @@ describe('docs', () => {
   it('every config key a docs page names exists in the schema (no page points at a knob `serve` cannot set)', () => {
     const keys = new Set(configReferenceRows().map((r) => r.key));
     // The token store port's methods, as docs/stores.md names them (`tokens.useSession`), are not config.
-    const portMethods = /^tokens\.(?:useSession|consumeRefreshToken|revokeSession|revokeSubject|createSession|extendSession|getSession)$/;
+    const portMethods = /^tokens\.(?:useSession|consumeRefreshToken|revokeSession|revokeSubject|revokeSubjectMethod|createSession|extendSession|getSession)$/;
     const named = new Set<string>();
     for (const file of docPages()) {
       for (const m of doc(file).matchAll(/`((?:server|store|tokens|log|strategies|demo)\.[A-Za-z0-9_.<>-]+)`/g)) {

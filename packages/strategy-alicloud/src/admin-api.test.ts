@@ -56,4 +56,16 @@ describe('alicloud admin API', () => {
     expect(issues(region)[0]!.path).toBe('stsRegion');
     expect(await gh.stores.identities.getMethod(identityId, 'alicloud')).toBeNull();
   });
+
+  it('what a GET answers goes back through PATCH unchanged (read-only fields left out)', async () => {
+    expect((await call('POST', { allowedArns: `${ROLE}, ${USER}`, stsRegion: 'cn-shanghai', accessTokenTrustedIps: [{ ipAddress: '10.0.0.0/8' }, { ipAddress: '2001:db8::1' }] })).status).toBe(200);
+    const stored = await gh.stores.identities.getMethod(identityId, 'alicloud');
+    const got = (await call('GET')).body as { identityAliCloudAuth: Record<string, unknown> };
+    const { id: _id, identityId: _identity, type: _type, createdAt: _c, updatedAt: _u, ...writable } = got.identityAliCloudAuth;
+    const patched = await call('PATCH', writable);
+    expect(patched.status).toBe(200);
+    const after = await gh.stores.identities.getMethod(identityId, 'alicloud');
+    expect({ config: after!.config, token: after!.token }).toEqual({ config: stored!.config, token: stored!.token });
+    expect((await call('GET')).body).toEqual({ identityAliCloudAuth: { ...got.identityAliCloudAuth, updatedAt: expect.any(String) } });
+  });
 });

@@ -48,4 +48,16 @@ describe('oci admin API', () => {
     expect(issues(realm)[0]).toMatchObject({ path: 'realmDomains', message: expect.stringMatching(/^entry 1: must be one of the server's realm domains/) });
     expect(await gh.stores.identities.getMethod(identityId, 'oci')).toBeNull();
   });
+
+  it('what a GET answers goes back through PATCH unchanged (read-only fields left out)', async () => {
+    expect((await call('POST', { tenancyOcid: TENANCY, allowedUsernames: 'alice, bob', realmDomains: ['oraclegovcloud.com'] })).status).toBe(200);
+    const stored = await gh.stores.identities.getMethod(identityId, 'oci');
+    const got = (await call('GET')).body as { identityOciAuth: Record<string, unknown> };
+    const { id: _id, identityId: _identity, type: _type, createdAt: _c, updatedAt: _u, ...writable } = got.identityOciAuth;
+    const patched = await call('PATCH', writable);
+    expect(patched.status).toBe(200);
+    const after = await gh.stores.identities.getMethod(identityId, 'oci');
+    expect({ config: after!.config, token: after!.token }).toEqual({ config: stored!.config, token: stored!.token });
+    expect((await call('GET')).body).toEqual({ identityOciAuth: { ...got.identityOciAuth, updatedAt: expect.any(String) } });
+  });
 });

@@ -55,4 +55,16 @@ describe('tls-cert admin API', () => {
     expect(issues(san)[0]).toMatchObject({ path: 'allowedSubjectAltNames', message: expect.stringMatching(/^entry 2: /) });
     expect(await gh.stores.identities.getMethod(identityId, 'tls-cert')).toBeNull();
   });
+
+  it('what a GET answers goes back through PATCH unchanged (read-only fields left out)', async () => {
+    expect((await call('POST', { caCertificate: `${ca.certPem.trim()}\n${other.certPem.trim()}\n`, allowedCommonNames: 'client', allowedSubjectAltNames: ['dns:*.example'], accessTokenNumUsesLimit: 9 })).status).toBe(200);
+    const stored = await gh.stores.identities.getMethod(identityId, 'tls-cert');
+    const got = (await call('GET')).body as { identityTlsCertAuth: Record<string, unknown> };
+    const { id: _id, identityId: _identity, type: _type, createdAt: _c, updatedAt: _u, ...writable } = got.identityTlsCertAuth;
+    const patched = await call('PATCH', writable);
+    expect(patched.status).toBe(200);
+    const after = await gh.stores.identities.getMethod(identityId, 'tls-cert');
+    expect({ config: after!.config, token: after!.token }).toEqual({ config: stored!.config, token: stored!.token });
+    expect((await call('GET')).body).toEqual({ identityTlsCertAuth: { ...got.identityTlsCertAuth, updatedAt: expect.any(String) } });
+  });
 });

@@ -199,7 +199,9 @@ describe('admin API: a machine method, Infisical-shaped', () => {
       createdAt: h.clock.now().toISOString(),
       updatedAt: h.clock.now().toISOString(),
     });
-    expect((await h.call('POST', path, { token, body: { secret: 'first-secret-value' } })).status).toBe(400);
+    const again = await h.call('POST', path, { token, body: { secret: 'first-secret-value' } });
+    expect(again.status).toBe(400);
+    expect((again.body as { message: string }).message).toBe('The identity already has Fake Auth (fake) attached; update it with PATCH');
 
     h.clock.advance(1000);
     const updated = await h.call('PATCH', path, { token, body: { accessTokenTTL: 600, accessTokenTrustedIps: [{ ipAddress: '10.0.0.0/8' }, { ipAddress: '192.0.2.1' }, { ipAddress: '2001:db8::', prefix: 32 }] } });
@@ -300,6 +302,10 @@ describe('admin API: a machine method, Infisical-shaped', () => {
     const stored = (await h.gh.stores.identities.getMethod(h.identity.id, 'fake'))!;
     expect(stored.config).toMatchObject({ allowedNames: ['alpha'] });
     expect(stored.token).toMatchObject({ accessTokenNumUsesLimit: 5, accessTokenTTL: 300 });
+    // Of concurrent attaches to one identity exactly one wins; the others are told it is already there.
+    const fresh = (await h.gh.admin.createIdentity({ name: 'racing' })).id;
+    const attaches = await Promise.all(Array.from({ length: 5 }, (_, i) => h.call('POST', methodPath(fresh), { token, body: { secret: `racing-secret-${i}` } })));
+    expect(attaches.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400]);
     for (let i = 0; i < 10; i++) {
       const [patched, deleted] = await Promise.all([h.call('PATCH', path, { token, body: { accessTokenTTL: 60 + i } }), h.call('DELETE', path, { token })]);
       expect(deleted.status).toBe(200);
@@ -379,6 +385,7 @@ describe('admin API: password users', () => {
     const weak = await h.call('POST', '/api/v1/admin/users', { token, body: { username: 'dora', password: 'password123' } });
     expect(weak.status).toBe(422);
     expect((weak.body as { message: { path: string; message: string }[] }).message).toEqual([{ path: 'password', message: 'is a commonly used password; choose another', code: 'password_too_common' }]);
+    expect(JSON.stringify(weak.body)).not.toContain('password123');
     expect(await h.gh.stores.users.list()).toEqual([]);
 
     const created = await h.call('POST', '/api/v1/admin/users', { token, body: { username: ' Dora ', email: 'Dora@Example.com', password: 'first-unusual-passphrase', requireResetPassword: true } });

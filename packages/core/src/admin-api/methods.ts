@@ -170,7 +170,13 @@ export function methodEndpoints(strategy: Strategy<unknown, unknown>, admin: Gat
       const body = input as Record<string, unknown>;
       const stored = await admin
         .attachMethod(identityId, strategy.id, api.toConfig(methodFieldsOf(body), undefined), tokenInputOf(body), { ifAbsent: true })
-        .catch((err: unknown) => Promise.reject(inApiTerms(err, api)));
+        .catch((err: unknown) =>
+          Promise.reject(
+            err instanceof AuthError && err.reasonCode === 'method_already_attached'
+              ? new AuthError({ kind: 'bad_request', reasonCode: err.reasonCode, message: `The identity already has ${api.title} attached; update it with PATCH` })
+              : inApiTerms(err, api),
+          ),
+        );
       return { kind: 'reply', audit: { identityId, method: strategy.id, action: 'attach', fields: Object.keys(body) }, reply: { body: reply(stored) } };
     },
   });
