@@ -47,6 +47,16 @@ describe('admin API: off by default', () => {
   });
 });
 
+describe('admin API: start-up', () => {
+  it('refuses to start on stores without the admin credentials port, rather than failing each request', async () => {
+    const { createGatehouse } = await import('../runtime/container.js');
+    const { createMemoryStores } = await import('../stores/memory.js');
+    const { adminCredentials: _gone, ...older } = createMemoryStores();
+    expect(() => createGatehouse({ stores: older as never, adminApi: true })).toThrow(/adminApi needs stores with the adminCredentials port/);
+    expect(() => createGatehouse({ stores: older as never })).not.toThrow();
+  });
+});
+
 describe('admin API: routes and OpenAPI', () => {
   it('every route is served and documented with the admin security scheme, its scope and the path parameter', async () => {
     const h = await setup();

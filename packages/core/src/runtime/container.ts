@@ -187,6 +187,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
       }
       for (const ep of options.endpoints ?? []) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
       if (options.adminApi) {
+        if (!d.resolve<Stores>(TOKENS.Stores).adminCredentials) throw new Error('adminApi needs stores with the adminCredentials port (every store of @gatehouse-auth/core and @gatehouse-auth/store-postgres has it)');
         const adminOptions = options.adminApi === true ? {} : options.adminApi;
         for (const ep of adminEndpoints(d.resolve(TOKENS.Admin), d.resolve(TOKENS.Strategies), adminOptions)) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
       }
