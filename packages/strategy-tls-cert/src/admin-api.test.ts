@@ -57,9 +57,10 @@ describe('tls-cert admin API', () => {
   });
 
   it('what a GET answers goes back through PATCH unchanged (read-only fields left out)', async () => {
-    expect((await call('POST', { caCertificate: `${ca.certPem.trim()}\n${other.certPem.trim()}\n`, allowedCommonNames: 'client', allowedSubjectAltNames: ['dns:*.example'], accessTokenNumUsesLimit: 9 })).status).toBe(200);
+    expect((await call('POST', { caCertificate: `${ca.certPem.trim()}\n${other.certPem.trim()}\n`, allowedCommonNames: ['client', 'ci-*'], allowedSubjectAltNames: ['dns:*.example'], accessTokenNumUsesLimit: 9 })).status).toBe(200);
     const stored = await gh.stores.identities.getMethod(identityId, 'tls-cert');
     const got = (await call('GET')).body as { identityTlsCertAuth: Record<string, unknown> };
+    expect(got.identityTlsCertAuth.allowedCommonNames).toBe('client,ci-*');
     const { id: _id, identityId: _identity, type: _type, createdAt: _c, updatedAt: _u, ...writable } = got.identityTlsCertAuth;
     const patched = await call('PATCH', writable);
     expect(patched.status).toBe(200);
