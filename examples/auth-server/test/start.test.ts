@@ -1,7 +1,7 @@
 /**
  * Acceptance 1 of issue 10: the README's start line (`npm start` = `bash scripts/start.sh`) brings the example
  * server up on a fresh data folder and prints where it listens and a CLI command for each login; every printed
- * command, run exactly as printed, logs in. SIGTERM shuts the server down cleanly; a restart keeps the
+ * command, run exactly as printed, logs in; the printed demo admin token lists the demo identities. SIGTERM shuts the server down cleanly; a restart keeps the
  * issued tokens valid and seeds nothing twice; demo mode refuses to start with NODE_ENV=production.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -115,8 +115,18 @@ describe('npm start (scripts/start.sh) on a fresh data folder', () => {
     const health = (await (await fetch(`${httpUrl}/healthz`)).json()) as { status: string; mode: string };
     expect(health).toMatchObject({ status: 'ok', mode: 'demo' });
 
-    const commands = [...output.matchAll(/^\s*\$ (.+)$/gm)].map((m) => m[1]!);
+    const printed = [...output.matchAll(/^\s*\$ (.+)$/gm)].map((m) => m[1]!);
+    const commands = printed.filter((c) => /gatehouse login /.test(c));
     expect(commands.map(strategyOf).sort()).toEqual(['alicloud', 'ece-password', 'idp-mfa', 'oci', 'tls-cert']);
+
+    // The demo admin token (every scope) and the admin API call printed with it: it lists the demo identities.
+    const adminToken = field(output, 'Demo admin token')!;
+    expect(adminToken).toMatch(/^gha_[A-Za-z0-9_-]{49}$/);
+    expect(readFileSync(join(dataDir, 'demo', 'admin.token'), 'utf8')).toBe(`${adminToken}\n`);
+    expect(printed.filter((c) => !commands.includes(c))).toEqual([`curl -s -H 'Authorization: Bearer ${adminToken}' ${httpUrl}/api/v1/identities`]);
+    const identities = await fetch(`${httpUrl}/api/v1/identities`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(identities.status).toBe(200);
+    expect(((await identities.json()) as { identities: { name: string }[] }).identities.map((i) => i.name).sort()).toEqual(['demo-alicloud-machine', 'demo-oci-machine', 'demo-tls-machine']);
 
     const verifier = createRemoteVerifier({ jwksUrl: `${httpUrl}/.well-known/jwks.json`, issuer: 'gatehouse', audience: 'gatehouse' });
     for (const command of commands) {
@@ -142,7 +152,7 @@ describe('npm start (scripts/start.sh) on a fresh data folder', () => {
     const server = start(dataDir);
     const output = await waitFor(server, /Stop the server with Ctrl\+C/);
     const url = field(output, 'HTTP listening on')!;
-    expect(output).toMatch(/"identitiesCreated":0,"usersCreated":0/);
+    expect(output).toMatch(/"identitiesCreated":0,"usersCreated":0,"adminTokensCreated":0/);
     const verifier = createRemoteVerifier({ jwksUrl: `${url}/.well-known/jwks.json`, issuer: 'gatehouse', audience: 'gatehouse' });
     // The demo's introspection secret, from the file the banner names; without it introspection is refused.
     const secretFile = /Authorization: Bearer <the secret in (\S+)>/.exec(output)?.[1];

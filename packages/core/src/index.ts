@@ -4,7 +4,7 @@ export { STATUS_BY_KIND } from './errors/http-status.js';
 
 export type { GatehouseRequest, GatehouseResponse, Cookie, BodyError, HeaderValue } from './contract/http.js';
 export { defineStrategy, defineEndpoint } from './contract/strategy.js';
-export type { Strategy, EndpointDefinition, Outcome, Reply, Subject, StrategyContext, RequestInfo } from './contract/strategy.js';
+export type { Strategy, StrategyAdminApi, EndpointDefinition, Outcome, Reply, Subject, StrategyContext, RequestInfo } from './contract/strategy.js';
 
 export { dialects, infisicalDialect, eceDialect, bytebaseDialect, formatEceTime, CONNECT_HTTP_STATUS } from './dialects/index.js';
 export type { Dialect, DialectName, RenderedError } from './dialects/index.js';
@@ -16,7 +16,7 @@ export { systemClock, ManualClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
 export { silentLogger, unconfiguredLogger, NO_LOGGER_WARNING_CODE } from './runtime/logger.js';
 export type { Logger, LogFn } from './runtime/logger.js';
-export type { AuditEvent, AuditSink } from './runtime/audit.js';
+export type { AuditEvent, AuditSink, AuditActor } from './runtime/audit.js';
 
 export { LoginPipeline, newRequestId, toAuthError } from './pipeline/pipeline.js';
 export type { PipelineOptions, RateLimitRule, RegisteredRoute } from './pipeline/pipeline.js';
@@ -46,6 +46,7 @@ export {
   MemoryReplayStore,
   MemoryLimiterStore,
   MemoryKeyStore,
+  MemoryAdminCredentialStore,
 } from './stores/memory.js';
 export type * from './stores/ports.js';
 export * from './guard/index.js';
@@ -54,3 +55,24 @@ export { Telemetry, BoundedLabels, INSTRUMENTATION_SCOPE, instrumentStores, inst
 export type { TelemetryOptions, LoginOutcome } from './telemetry/index.js';
 export * from './binding/index.js';
 export * from './dpop/index.js';
+export {
+  adminEndpoints,
+  ADMIN_SECURITY_SCHEME,
+  ADMIN_TOKEN_PATTERN,
+  ADMIN_TOKEN_PREFIX,
+  IDENTITY_ROUTES,
+  USER_ROUTES,
+  formatScope,
+  generateAdminToken,
+  hashAdminToken,
+  isWellFormedAdminToken,
+  methodView,
+  normaliseScopes,
+  parseScope,
+  scopeAllows,
+  tokenFields,
+  trustedIpView,
+  userView,
+} from './admin-api/index.js';
+export type { AdminApiOptions, AdminAction, AdminScope, UserAdminOptions } from './admin-api/index.js';
+export type { NewAdminCredentialInput } from './runtime/admin.js';

@@ -19,6 +19,8 @@ export interface BannerInput {
   cli: string;
   /** Extra lines (the login page, say). */
   extra?: string[];
+  /** The admin API is served: show the demo admin token and a first call. */
+  adminApi?: boolean;
 }
 
 /** Quotes a shell word only when it needs it. */
@@ -84,6 +86,13 @@ export function renderDemoBanner(b: BannerInput): string {
     `Health              ${b.httpUrl}/healthz   (readiness: ${b.httpUrl}/readyz)`,
     ...(b.metricsUrl ? [`Metrics             ${b.metricsUrl}   (Prometheus text format)`] : []),
     `Introspection       ${b.httpUrl}/api/v1/auth/token/introspect   (Authorization: Bearer <the secret in ${f.introspectionSecret}>)`,
+    ...(b.adminApi && m.admin
+      ? [
+          `Admin API           ${b.httpUrl}/api/v1/identities ...   (docs/admin-api.md; token with every scope, also in ${f.adminToken})`,
+          `Demo admin token    ${m.admin.token}`,
+          `                    $ curl -s -H ${shellQuote(`Authorization: Bearer ${m.admin.token}`)} ${b.httpUrl}/api/v1/identities`,
+        ]
+      : []),
     `Data folder         ${b.dataDir}   (demo credentials in ${f.dir}, owner-only)`,
     `Emulators           STS ${b.upstreams.sts} | OCI Identity ${b.upstreams.oci}${b.upstreams.idp ? ` | OpenID provider ${b.upstreams.idp} (idps/demo)` : ' | no IdP'}`,
     ...(b.extra ?? []),

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { createCa } from '@gatehouse-auth/testing/certs';
 import { createOciTestUser } from '@gatehouse-auth/testing/oci';
 import { generateRecoveryCodes, newTotpSecret } from '@gatehouse-auth/strategy-idp-mfa';
+import { generateAdminToken } from '@gatehouse-auth/core';
 
 export const DEMO_DIR = 'demo';
 const MATERIALS_FILE = 'materials.json';
@@ -54,6 +55,8 @@ const materialsSchema = z.object({
   }),
   /** Added after the first release: older data folders get one on their next start. */
   introspectionSecret: z.string().min(16).optional(),
+  /** Added with the admin API: older data folders get one on their next start. Every scope (`*:write`). */
+  admin: z.object({ credentialId: z.string(), token: z.string() }).optional(),
   idp: z.object({
     clientId: z.string(),
     clientSecret: z.string(),
@@ -81,10 +84,12 @@ export interface DemoFiles {
   mfaTotpSecret: string;
   mfaRecoveryCodes: string;
   introspectionSecret: string;
+  adminToken: string;
 }
 
 const password = () => randomBytes(18).toString('base64url');
 const newIntrospectionSecret = () => randomBytes(24).toString('base64url');
+const newAdminMaterials = () => ({ credentialId: randomUUID(), token: generateAdminToken() });
 const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
 
 async function makeTls(): Promise<z.output<typeof tlsSchema>> {
@@ -141,6 +146,7 @@ async function makeMaterials(): Promise<DemoMaterials> {
       mfa: { email: 'mfa@demo.gatehouse.test', password: password(), totpSecret: newTotpSecret(), recoveryCodes: generateRecoveryCodes(10) },
     },
     introspectionSecret: newIntrospectionSecret(),
+    admin: newAdminMaterials(),
     idp: {
       clientId: 'gatehouse-demo',
       clientSecret: randomBytes(32).toString('base64url'),
@@ -182,6 +188,7 @@ export function demoFiles(dataDir: string): DemoFiles {
     mfaTotpSecret: join(dir, 'users', 'mfa.totp-secret'),
     mfaRecoveryCodes: join(dir, 'users', 'mfa.recovery-codes'),
     introspectionSecret: join(dir, 'introspection.secret'),
+    adminToken: join(dir, 'admin.token'),
   };
 }
 
@@ -207,6 +214,10 @@ export async function loadOrCreateMaterials(dataDir: string): Promise<{ material
   let upgraded = false;
   if (!materials.introspectionSecret) {
     materials = { ...materials, introspectionSecret: newIntrospectionSecret() };
+    upgraded = true;
+  }
+  if (!materials.admin) {
+    materials = { ...materials, admin: newAdminMaterials() };
     upgraded = true;
   }
   if (!existing || renewedTls || upgraded) writeSecret(file, JSON.stringify(materials, null, 2) + '\n');
@@ -235,5 +246,6 @@ export function writeDemoFiles(dataDir: string, m: DemoMaterials): DemoFiles {
   writeSecret(f.mfaTotpSecret, m.users.mfa.totpSecret + '\n');
   writeSecret(f.mfaRecoveryCodes, m.users.mfa.recoveryCodes.join('\n') + '\n');
   writeSecret(f.introspectionSecret, m.introspectionSecret! + '\n');
+  writeSecret(f.adminToken, m.admin!.token + '\n');
   return f;
 }

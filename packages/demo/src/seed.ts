@@ -11,6 +11,7 @@ import type { DemoMaterials } from './materials.js';
 export interface SeedReport {
   identitiesCreated: number;
   usersCreated: number;
+  adminTokensCreated: number;
 }
 
 async function ensureIdentity(gatehouse: Gatehouse, id: string, name: string): Promise<boolean> {
@@ -28,7 +29,7 @@ export function demoMethodConfigs(m: DemoMaterials) {
 }
 
 export async function seedDemo(gatehouse: Gatehouse, m: DemoMaterials, enabled: ReadonlySet<string>): Promise<SeedReport> {
-  const report: SeedReport = { identitiesCreated: 0, usersCreated: 0 };
+  const report: SeedReport = { identitiesCreated: 0, usersCreated: 0, adminTokensCreated: 0 };
   const configs = demoMethodConfigs(m);
   const identities = [
     { method: 'alicloud', id: m.alicloud.identityId, name: 'demo-alicloud-machine' },
@@ -58,6 +59,12 @@ export async function seedDemo(gatehouse: Gatehouse, m: DemoMaterials, enabled: 
     report.usersCreated++;
     await users.setMfa(mfaUser.id, { totpSecret: mfa.totpSecret, pendingTotpSecret: null, pendingCreatedAt: null, enabled: true });
     await users.replaceRecoveryCodes(mfaUser.id, mfa.recoveryCodes.map(hashRecoveryCode));
+  }
+  // The demo admin token (every scope), when the admin API is served: kept across restarts like the rest.
+  const admin = m.admin;
+  if (admin && gatehouse.routes().some((r) => r.endpoint.id.startsWith('admin.')) && !(await gatehouse.stores.adminCredentials.get(admin.credentialId))) {
+    await gatehouse.admin.createAdminCredential({ id: admin.credentialId, name: 'demo admin (every scope)', scopes: ['*:write'], token: admin.token });
+    report.adminTokensCreated++;
   }
   return report;
 }

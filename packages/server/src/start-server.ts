@@ -153,6 +153,8 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     }
 
     const strategies = buildStrategies(config, demo?.upstreams ?? null, env);
+    // The admin API: off unless configured; demo mode turns it on (and seeds a demo admin token).
+    const adminApi = config.admin.enabled ?? demoMode;
     for (const line of testUpstreamWarnings(config)) logger.warn({ testUpstream: true }, `TEST UPSTREAM: ${line}; never in a real deployment`);
     const gatehouse = createGatehouse({
       strategies,
@@ -167,6 +169,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
         ? { rateLimit: { max: config.server.rateLimit.max, windowMs: config.server.rateLimit.windowMs, routes: 'login' as const } }
         : {}),
       issuer: issuerOptionsFrom(config),
+      ...(adminApi ? { adminApi: { passwordPolicy: config.passwordPolicy } } : {}),
       // Bound tokens: DPoP proofs name this server's public URL (htu); behind a TLS-terminating proxy the client
       // certificate of a certificate-bound token arrives in the same header tls-cert reads.
       tokenBinding: {
@@ -193,6 +196,12 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     }
     if (hasStrategy(strategies, 'tls-cert') && !config.server.tls && !config.strategies.tlsCert.certificateHeader) {
       logger.warn('tls-cert is enabled but no client certificate can arrive: configure server.tls (an mTLS listener) or strategies.tlsCert.certificateHeader behind a proxy');
+    }
+    if (adminApi && !demo) {
+      const now = gatehouse.clock.now().getTime();
+      const live = (await gatehouse.admin.listAdminCredentials()).filter((c) => !c.revokedAt && (!c.expiresAt || c.expiresAt.getTime() > now));
+      logger.info({ adminApi: true, adminTokens: live.length }, 'admin API enabled (docs/admin-api.md)');
+      if (live.length === 0) logger.warn('the admin API is on but no admin token is live: make one with `gatehouse admin token create --scope …`');
     }
     // The signing key is made on first start and persisted; later starts load it.
     const { kid } = await gatehouse.issuer.keys.signingKey();
@@ -242,7 +251,7 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
     logger.info({ http: urls.http, https: urls.https, metrics: urls.metrics, mode: config.mode, strategies: [...enabled], signingKeyId: kid }, 'gatehouse listening');
     const out = options.out ?? process.stdout;
     if (demo) {
-      out.write(demo.banner({ httpUrl: urls.http, httpsUrl: urls.https, metricsUrl: urls.metrics, dataDir: config.dataDir, enabled, cli: options.cliCommand ?? 'npx gatehouse', extra }));
+      out.write(demo.banner({ httpUrl: urls.http, httpsUrl: urls.https, metricsUrl: urls.metrics, dataDir: config.dataDir, enabled, cli: options.cliCommand ?? 'npx gatehouse', extra, adminApi }));
     } else {
       out.write(`Gatehouse listening on ${urls.http}${urls.https ? ` and ${urls.https} (mTLS)` : ''}; API reference ${urls.http}/docs${urls.metrics ? `; metrics ${urls.metrics}` : ''}\n`);
     }

@@ -22,7 +22,7 @@ describe('docs', () => {
   it('every config key a docs page names exists in the schema (no page points at a knob `serve` cannot set)', () => {
     const keys = new Set(configReferenceRows().map((r) => r.key));
     // The token store port's methods, as docs/stores.md names them (`tokens.useSession`), are not config.
-    const portMethods = /^tokens\.(?:useSession|consumeRefreshToken|revokeSession|revokeSubject|createSession|extendSession|getSession)$/;
+    const portMethods = /^tokens\.(?:useSession|consumeRefreshToken|revokeSession|revokeSubject|revokeSubjectMethod|createSession|extendSession|getSession)$/;
     // OpenTelemetry attribute names (docs/operations.md) are not config either.
     const otelAttributes = /^server\.address$/;
     const named = new Set<string>();

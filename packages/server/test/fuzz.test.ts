@@ -20,7 +20,7 @@ import { ociStrategy } from '@gatehouse-auth/strategy-oci';
 import { tlsCertStrategy } from '@gatehouse-auth/strategy-tls-cert';
 import { buildAlicloudLoginBody, buildOciLoginBody } from '@gatehouse-auth/client';
 import { createCa } from '@gatehouse-auth/testing/certs';
-import { hostileRequest, inputJsonSchema, type HostileRequest, type KnownValues } from '@gatehouse-auth/testing/fuzz';
+import { hostileRequest, inputJsonSchema, NASTY_STRINGS, type HostileRequest, type KnownValues } from '@gatehouse-auth/testing/fuzz';
 import { createOciIdentityEmulator, createOciTestUser, type OciIdentityEmulator } from '@gatehouse-auth/testing/oci';
 import { createStsEmulator, type StsEmulator } from '@gatehouse-auth/testing/sts';
 import fc from 'fast-check';
@@ -51,6 +51,11 @@ const secrets: string[] = [];
 const known: KnownValues = {};
 /** Working bodies per route: the fuzzer mutates them to reach the strategies' deeper checks. */
 const validBodies: Record<string, Record<string, unknown>[]> = {};
+const adminValidBodies: Record<string, Record<string, unknown>[]> = {};
+let adminToken = '';
+const adminTargets = { configured: '', user: '' };
+/** The admin routes take fewer cases each: they are many, and share one schema machinery and one authorizer. */
+const ADMIN_RUNS = Math.max(50, Math.ceil(RUNS / 10));
 
 beforeAll(async () => {
   const stsSecret = randomBytes(20).toString('base64url');
@@ -70,7 +75,7 @@ beforeAll(async () => {
     ecePasswordStrategy({ argon2: CHEAP_ARGON2, lockout: { maxFailures: 1e6, windowMs: 60_000, accountCeiling: 1e7, addressCeiling: 1e7 } }),
     idpMfaStrategy({ password: { params: CHEAP_ARGON2, lockout: { maxFailures: 1000, windowMs: 1000, accountCeiling: 1e7, addressCeiling: 1e7 } } }),
   ] as never;
-  gatehouse = createGatehouse({ strategies, stores: createMemoryStores(), introspectionSecret, logger: createLogger({ log: { level: 'info' }, mode: 'production' }, new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) })) });
+  gatehouse = createGatehouse({ strategies, stores: createMemoryStores(), introspectionSecret, adminApi: { passwordHashing: CHEAP_ARGON2 }, logger: createLogger({ log: { level: 'info' }, mode: 'production' }, new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) })) });
 
   const machines = [
     ['alicloud', { allowedArns: ['acs:ram::1234567890123456:user/fuzz'] }],
@@ -94,6 +99,25 @@ beforeAll(async () => {
     'idp-mfa': [{ email: 'fuzz@example.com', password }, { email: 'fuzz@example.com', password, web: true }, { mfaTempToken: 'x'.repeat(43), otpCode: '123456' }],
   });
 
+  // The admin routes: a token with every scope (so cases reach the schemas and the strategies' config checks),
+  // the identity with all three methods (update), a user.
+  adminToken = (await gatehouse.admin.createAdminCredential({ name: 'fuzz', scopes: ['*:write'] })).token;
+  secrets.push(adminToken);
+  adminTargets.configured = aliId;
+  for (const [method, config] of machines) if (method !== 'alicloud') await gatehouse.admin.attachMethod(aliId, method, config);
+  adminTargets.user = (await gatehouse.stores.users.getByUsername('fuzz-user'))!.id;
+  Object.assign(adminValidBodies, {
+    'admin.identities.create': [{ name: 'fuzz-made' }, { name: 'fuzz-made', organizationSlug: 'acme' }],
+    'admin.alicloud.attach': [{ allowedArns: 'acs:ram::1234567890123456:user/fuzz', accessTokenTTL: 60 }],
+    'admin.alicloud.update': [{ allowedArns: 'acs:ram::1234567890123456:user/fuzz' }, { accessTokenTrustedIps: [{ ipAddress: '10.0.0.0/8' }] }],
+    'admin.oci.attach': [{ tenancyOcid: ociUser.tenancyId, allowedUsernames: 'fuzz' }],
+    'admin.oci.update': [{ allowedUsernames: 'fuzz, other' }],
+    'admin.tls-cert.attach': [{ caCertificate: ca.certPem, allowedCommonNames: 'fuzz' }],
+    'admin.tls-cert.update': [{ allowedCommonNames: 'fuzz,*.svc' }, { ocspEnabled: false }],
+    'admin.users.create': [{ username: 'fuzz-admin-user', password: 'a-fuzzing-passphrase' }],
+    'admin.users.password': [{ password: 'another-fuzzing-passphrase', revokeTokens: false }],
+  });
+
   app = await buildServer({ gatehouse, logger: createLogger({ log: { level: 'silent' }, mode: 'production' }), mode: 'production', storeDriver: 'memory', readiness: [], bodyLimit: 64 * 1024, publicUrls: [], version: 'fuzz' });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 }, 60_000);
@@ -106,11 +130,11 @@ afterAll(async () => {
   await oci?.close();
 });
 
-async function send(path: string, req: HostileRequest) {
+async function send(path: string, req: HostileRequest, method: 'POST' | 'PATCH' = 'POST', headers: Record<string, string> = {}) {
   const res = await request(`${base}${path}`, {
-    method: 'POST',
+    method,
     dispatcher: client,
-    headers: req.contentType === null ? {} : { 'content-type': req.contentType },
+    headers: { ...headers, ...(req.contentType === null ? {} : { 'content-type': req.contentType }) },
     body: req.body,
   });
   return { status: res.statusCode, text: await res.body.text(), headers: res.headers };
@@ -155,6 +179,67 @@ describe(`fuzz: ${RUNS} hostile requests per login route (seed ${SEED})`, () => 
 
   it('no log line carries a planted secret', () => {
     expect(logs.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
+});
+
+describe(`fuzz: ${ADMIN_RUNS} hostile requests per admin route with a body (seed ${SEED})`, () => {
+  const adminRoutes = () => gatehouse.routes().filter((r) => r.endpoint.id.startsWith('admin.') && (r.method === 'POST' || r.method === 'PATCH'));
+  // An attach goes to an identity without methods (a new one per case, so each reaches the config checks);
+  // an update to the identity that has all three.
+  const concrete = async (path: string, id: string) => {
+    const identityId = id.endsWith('.attach') ? (await gatehouse.admin.createIdentity({ name: 'fuzz-attach' })).id : adminTargets.configured;
+    return path.replace('{identityId}', encodeURIComponent(identityId)).replace('{userId}', encodeURIComponent(adminTargets.user));
+  };
+
+  // First: the body cases below may create identities whose ids are these very strings (`id` is a field).
+  it('hostile path parameters are a 4xx, never a 5xx or a stack trace', async () => {
+    // A lone surrogate has no UTF-8 form: sent as the bytes a careless client would send (invalid UTF-8).
+    const encode = (v: string) => {
+      try {
+        return encodeURIComponent(v);
+      } catch {
+        return `%ED%A0%80${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, ''))}`;
+      }
+    };
+    for (const nasty of [...NASTY_STRINGS, '..', '%', '%00', 'x'.repeat(300)]) {
+      for (const path of [`/api/v1/identities/${encode(nasty)}`, `/api/v1/auth/oci-auth/identities/${encode(nasty)}`, `/api/v1/admin/users/${encode(nasty)}/mfa`]) {
+        const res = await request(`${base}${path}`, { method: path.endsWith('/mfa') ? 'DELETE' : 'GET', dispatcher: client, headers: { authorization: `Bearer ${adminToken}` } });
+        const text = await res.body.text();
+        const what = `${path.slice(0, 80)} → ${res.statusCode} ${text.slice(0, 200)}`;
+        expect(res.statusCode >= 400 && res.statusCode < 500, what).toBe(true);
+        expect(STACK.test(text)).toBe(false);
+      }
+    }
+  });
+
+  it('covers every admin route that takes a body', () => {
+    expect(adminRoutes().map((r) => r.endpoint.id).sort()).toEqual(Object.keys(adminValidBodies).sort());
+  });
+
+  for (const id of ['admin.identities.create', 'admin.alicloud.attach', 'admin.alicloud.update', 'admin.oci.attach', 'admin.oci.update', 'admin.tls-cert.attach', 'admin.tls-cert.update', 'admin.users.create', 'admin.users.password']) {
+    it(`${id}: no 5xx, no stack trace, no secret, and the server keeps answering`, { timeout: 30 * 60_000 }, async () => {
+      const route = adminRoutes().find((r) => r.endpoint.id === id)!;
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(hostileRequest(inputJsonSchema(route.endpoint.requestSchema), known, adminValidBodies[id]), async (req) => {
+          const res = await send(await concrete(route.path, id), req, route.method as 'POST' | 'PATCH', { authorization: `Bearer ${adminToken}` });
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const found = problem(id, res);
+          if (found) throw new Error(`${found} (${req.kind}): ${res.text.slice(0, 300)}`);
+        }),
+        { numRuns: ADMIN_RUNS, seed: SEED, endOnFailure: false, verbose: 0 },
+      );
+      // Both sides were reached: refusals at the door (422/400/413/415) and cases the handler took (200, or its 400/404).
+      expect([...statuses.keys()].some((status) => status === 422), JSON.stringify([...statuses])).toBe(true);
+      expect([...statuses.keys()].some((status) => status === 200 || status === 400 || status === 404), JSON.stringify([...statuses])).toBe(true);
+      const health = await request(`${base}/healthz`, { dispatcher: client });
+      expect(health.statusCode).toBe(200);
+      await health.body.dump();
+    });
+  }
+
+  it('no log line carries a planted secret (the admin token included)', () => {
     for (const secret of secrets) expect(logs).not.toContain(secret);
   });
 });

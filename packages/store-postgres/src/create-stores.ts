@@ -5,6 +5,7 @@ import { MIGRATIONS, migrate, type MigrationReport } from './migrations/index.js
 import type { SqlExecutor } from './sql/executor.js';
 import { checkSchemaName, tableNames } from './sql/tables.js';
 import type { StoreContext } from './stores/context.js';
+import { SqlAdminCredentialStore } from './stores/admin-credential-store.js';
 import { SqlIdentityStore } from './stores/identity-store.js';
 import { SqlKeyStore } from './stores/key-store.js';
 import { SqlLimiterStore } from './stores/limiter-store.js';
@@ -70,6 +71,7 @@ export async function createSqlStores(db: SqlExecutor, parsed: ParsedStoreSecret
     replay: new SqlReplayStore(c),
     limiter: new SqlLimiterStore(c),
     keys: new SqlKeyStore(c),
+    adminCredentials: new SqlAdminCredentialStore(c),
   };
   let closed: Promise<void> | undefined;
   return {

@@ -8,3 +8,4 @@ export { parseCallerArn, parseArnPattern, arnMatches, findAllowedArn, ARN_PATTER
 export type { ParsedArn, ArnPattern, CallerArnKind } from './arn.js';
 export { DEFAULT_STS_ENDPOINTS, KNOWN_STS_REGIONS, GLOBAL_STS_REGION } from './sts-endpoints.js';
 export { reasonForStsCode } from './get-caller-identity.js';
+export { alicloudAdminApi } from './admin-api.js';

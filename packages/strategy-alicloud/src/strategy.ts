@@ -6,6 +6,7 @@
 import { AuthError, defineStrategy, tokenResponseSchema, type Strategy } from '@gatehouse-auth/core';
 import { findAllowedArn } from './arn.js';
 import { createAlicloudConfigSchema, type AlicloudIdentityConfig } from './config-schema.js';
+import { alicloudAdminApi } from './admin-api.js';
 import { getCallerIdentity } from './get-caller-identity.js';
 import { checkTimestampWindow, claimNonce } from './local-checks.js';
 import { alicloudLoginSchema, parseAlibabaTimestamp, type AlicloudLoginInput } from './request-schema.js';
@@ -46,6 +47,7 @@ export function alicloudStrategy(options: AlicloudStrategyOptions = {}): Strateg
     requestSchema: alicloudLoginSchema,
     responseSchema: tokenResponseSchema,
     configSchema: createAlicloudConfigSchema(regions),
+    admin: alicloudAdminApi,
     openapi: {
       summary: 'Login with Alibaba Cloud Auth for machine identity',
       description: 'Login with Alibaba Cloud Auth for machine identity',

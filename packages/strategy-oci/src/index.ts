@@ -14,3 +14,4 @@ export type { OciSignature } from './authorization-header.js';
 export { parseHttpDate } from './signed-date.js';
 export type { RelayOverride } from './relay-target.js';
 export { USER_OCID, TENANCY_OCID } from './ocid.js';
+export { ociAdminApi } from './admin-api.js';

@@ -19,6 +19,7 @@ import {
   type OciIdentityConfig,
   type OciLoginRequest,
 } from './schemas.js';
+import { ociAdminApi } from './admin-api.js';
 
 export interface OciStrategyOptions {
   /** Realm domains whose identity endpoints may be called. Default `['oraclecloud.com']` (commercial realm oc1). */
@@ -63,6 +64,7 @@ export function ociStrategy(options: OciStrategyOptions = {}): Strategy<OciLogin
     requestSchema: ociLoginRequestSchema,
     responseSchema: ociLoginResponseSchema,
     configSchema: ociConfigSchema(realmDomains),
+    admin: ociAdminApi,
     openapi: {
       summary: 'Login with OCI Auth for machine identity',
       description: 'The caller signs GET /20160918/users/<userOcid> for its region\'s OCI Identity host and sends the signed headers.',

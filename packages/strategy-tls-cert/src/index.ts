@@ -8,3 +8,4 @@ export { REFUSALS } from './reasons.js';
 export type { RefusalReason } from './reasons.js';
 export { DEFAULT_PATH_LIMITS } from './build-path.js';
 export type { PathLimits } from './build-path.js';
+export { tlsCertAdminApi } from './admin-api.js';

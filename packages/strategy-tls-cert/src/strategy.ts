@@ -4,6 +4,7 @@
  * trust: path to a configured CA, signatures, validity against the injected clock, constraints, EKU,
  * revocation, then the identity's CN/SAN allow-lists.
  */
+import { tlsCertAdminApi } from './admin-api.js';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { cidrSchema, defineStrategy, type Strategy } from '@gatehouse-auth/core';
 import { z } from 'zod';
@@ -121,6 +122,7 @@ export function tlsCertStrategy(options: TlsCertStrategyOptions = {}): Strategy<
     requestSchema: tlsCertLoginSchema,
     responseSchema: tlsCertResponseSchema,
     configSchema: tlsCertConfigSchema,
+    admin: tlsCertAdminApi,
     // Its identities may ask for tokens bound to the certificate (RFC 8705, `accessTokenCertificateBound`).
     clientCertificates: true,
     openapi: {

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerAdminCommands } from '../commands/admin.js';
 import { registerConfigCommands } from '../commands/config.js';
 import { registerIdentityCommands } from '../commands/identity.js';
 import { registerKeysCommands } from '../commands/keys.js';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo): Command {
   registerIdentityCommands(program, io);
   registerUserCommands(program, io);
   registerKeysCommands(program, io);
+  registerAdminCommands(program, io);
   registerTokenCommands(program, io);
   registerLoginCommands(program, io);
   registerTotpCommands(program, io);

@@ -12,6 +12,7 @@ import type { OutboundHttp } from '../http/outbound.js';
 import type { DialectName } from '../dialects/types.js';
 import type { TokenIssuer, IssuedToken, VerifiedToken } from '../tokens/issuer.js';
 import type { Presentation } from '../binding/token-binding.js';
+import type { AuditActor } from '../runtime/audit.js';
 
 /** Who the caller turned out to be. */
 export interface Subject {
@@ -125,7 +126,23 @@ export interface EndpointDefinition<TInput = unknown> {
   /** zod schema of the success body (documentation + tests). */
   responseSchema?: z.ZodType;
   handle(input: TInput, ctx: StrategyContext): Promise<Outcome>;
-  openapi?: { summary?: string; description?: string; tags?: string[]; operationId?: string; successStatus?: number };
+  /**
+   * Who may call this endpoint, decided before its input is read or validated (so a caller who may not call it
+   * learns nothing about the input rules). Throws an AuthError to refuse. `identify` names the caller for the
+   * request's audit event as soon as it is known, so a refusal after that (revoked, wrong scope) names it too.
+   */
+  authorize?(ctx: StrategyContext, identify: (actor: AuditActor) => void): Promise<void>;
+  openapi?: {
+    summary?: string;
+    description?: string;
+    tags?: string[];
+    operationId?: string;
+    successStatus?: number;
+    /** OpenAPI security requirements of the operation, e.g. `[{ adminToken: ['identities:write'] }]`. */
+    security?: Record<string, string[]>[];
+    /** Security schemes the requirements name, merged into `components.securitySchemes`. */
+    securitySchemes?: Record<string, Record<string, unknown>>;
+  };
 }
 
 /**
@@ -149,7 +166,40 @@ export interface Strategy<TInput = unknown, TConfig = unknown> {
   authenticate(input: TInput, ctx: StrategyContext): Promise<Outcome>;
   /** Extra endpoints the strategy owns (refresh, enrolment…), better-auth style. */
   endpoints?: EndpointDefinition<never>[];
+  /**
+   * How the admin API manages this method on identities (Infisical-shaped: attach, read, update, revoke at
+   * `/api/v1/auth/<segment>/identities/{identityId}`). Omit for strategies without identity config.
+   */
+  admin?: StrategyAdminApi;
   openapi?: { summary?: string; description?: string; tags?: string[]; operationId?: string };
+}
+
+/**
+ * A login method's face in the admin API: its own fields, by their API names, and how they map onto the
+ * strategy's `configSchema`. The token fields (`accessTokenTTL`, `accessTokenTrustedIps`…) are the core's.
+ * Every config the API builds is still validated by `configSchema` (through `GatehouseAdmin`), and a failure
+ * there is reported under the API's field name (`fieldOf`).
+ */
+export interface StrategyAdminApi {
+  /** Path segment and scope resource: `alicloud-auth` → `/api/v1/auth/alicloud-auth/identities/{identityId}`, `alicloud-auth:write`. */
+  segment: string;
+  /** Response envelope key, e.g. `identityAliCloudAuth`. */
+  envelope: string;
+  /** For documentation: e.g. `Alibaba Cloud Auth`. */
+  title: string;
+  /**
+   * The method's own fields of an attach body, by API name. No `.default()` here: an update takes the same
+   * fields, each optional, and an absent field keeps its stored value (defaults belong in `toConfig`).
+   */
+  fields: Record<string, z.ZodType>;
+  /** The fields an attach must carry. */
+  required: readonly string[];
+  /** API fields (parsed by `fields`) → the strategy's config input. `current` is the stored config on update. */
+  toConfig(fields: Record<string, unknown>, current: unknown): unknown;
+  /** The stored config → the method's fields of a response (Infisical's shapes, e.g. comma-separated lists). */
+  toFields(config: unknown): Record<string, unknown>;
+  /** The API field a `configSchema` issue is about: `['allowedArns', 2]` → `allowedArns`. */
+  fieldOf(configPath: readonly PropertyKey[]): string;
 }
 
 /** Identity helper for authors: keeps inference of TInput/TConfig from the schemas. */

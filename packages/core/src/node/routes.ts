@@ -5,7 +5,7 @@ import type { Gatehouse } from '../runtime/container.js';
  * path under them is answered by the core (404 in the default dialect), not by the framework's own page.
  * `/.well-known/` is never claimed wholesale: other tools publish documents there.
  */
-export const GATEHOUSE_FAMILIES = ['/api/v1/auth/', '/api/v1/users/auth/', '/v1/auth/'] as const;
+export const GATEHOUSE_FAMILIES = ['/api/v1/auth/', '/api/v1/users/auth/', '/v1/auth/', '/api/v1/identities/', '/api/v1/admin/'] as const;
 
 /**
  * The path prefixes an adapter answers for: each family that holds a route, and for routes outside the
@@ -14,7 +14,8 @@ export const GATEHOUSE_FAMILIES = ['/api/v1/auth/', '/api/v1/users/auth/', '/v1/
 export function routePrefixes(gatehouse: Pick<Gatehouse, 'routes'>): string[] {
   const prefixes = new Set<string>();
   for (const { path } of gatehouse.routes()) {
-    const family = GATEHOUSE_FAMILIES.find((f) => path.startsWith(f));
+    // A family's own root (`/api/v1/identities`) belongs to it too.
+    const family = GATEHOUSE_FAMILIES.find((f) => path.startsWith(f) || `${path}/` === f);
     if (family) {
       prefixes.add(family);
       continue;

@@ -21,6 +21,7 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<
 /** Builds an OpenAPI 3.1 document from the registered routes' zod schemas. */
 export function buildOpenApi(routes: RegisteredRoute[], info: Partial<OpenApiInfo> = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const securitySchemes: Record<string, Record<string, unknown>> = {};
   for (const { endpoint, dialect, strategy } of routes) {
     const method = endpoint.method.toLowerCase();
     const meta = endpoint.openapi ?? {};
@@ -44,8 +45,10 @@ export function buildOpenApi(routes: RegisteredRoute[], info: Partial<OpenApiInf
       summary: meta.summary ?? endpoint.id,
       ...(meta.description ? { description: meta.description } : {}),
       tags: meta.tags ?? [strategy ? 'Login' : 'Endpoints'],
+      ...(meta.security ? { security: meta.security } : {}),
       responses,
     };
+    Object.assign(securitySchemes, meta.securitySchemes);
     const pathParams = [...endpoint.path.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)].map((m) => ({
       name: m[1]!,
       in: 'path',
@@ -68,5 +71,6 @@ export function buildOpenApi(routes: RegisteredRoute[], info: Partial<OpenApiInf
     info: { title: info.title ?? 'Gatehouse', version: info.version ?? '0.1.0', ...(info.description ? { description: info.description } : {}) },
     ...(info.servers ? { servers: info.servers } : {}),
     paths,
+    ...(Object.keys(securitySchemes).length ? { components: { securitySchemes } } : {}),
   };
 }

@@ -5,14 +5,14 @@ import { dialects } from '../dialects/index.js';
 import type { Dialect, DialectName } from '../dialects/types.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { OutboundHttp } from '../http/outbound.js';
-import type { AuditEvent, AuditSink } from '../runtime/audit.js';
+import type { AuditActor, AuditEvent, AuditSink } from '../runtime/audit.js';
 import type { Clock } from '../runtime/clock.js';
 import { childLogger, type Logger } from '../runtime/logger.js';
 import type { Stores } from '../stores/ports.js';
 import type { TokenIssuer } from '../tokens/issuer.js';
 import { resolveClientIp, resolveProtocol, throttleKeyOf, type TrustProxy } from './client-address.js';
 import { randomId } from '../runtime/random-id.js';
-import { assertStorableInput, parseWith } from './validation.js';
+import { assertStorableInput, findUnstorableString, parseWith } from './validation.js';
 import { RouteTable } from './route-table.js';
 import { instrumentHttp } from '../telemetry/instrument.js';
 import { SpanStatusCode, type LoginOutcome, type Telemetry } from '../telemetry/telemetry.js';
@@ -135,6 +135,7 @@ export class LoginPipeline {
     const logger = childLogger(this.deps.logger, { reqId: requestId });
     const endpointId = route?.endpoint.id ?? 'unmatched';
     let subject: Subject | undefined;
+    let actor: AuditActor | undefined;
     let auditDetail: Record<string, unknown> | undefined;
     let outcomeKind: Outcome['kind'] | undefined;
     let response: GatehouseResponse;
@@ -150,6 +151,12 @@ export class LoginPipeline {
       }
       assertStorableInput(params);
       const ctx = this.#context(req, route, requestId, clientIp, logger, params);
+      // Authorization first: before the body is read or validated, before any limiter counts the call.
+      if (route.endpoint.authorize) {
+        await route.endpoint.authorize(ctx, (who) => {
+          actor = { type: who.type, id: who.id, ...(who.name !== undefined ? { name: who.name } : {}) };
+        });
+      }
       const input = this.#input(req, route);
       if (this.options.rateLimit && (route.strategy || this.options.rateLimit.routes !== 'login')) await this.#rateLimit(endpointId, clientIp);
       if (this.options.limiter) await this.options.limiter(endpointId, ctx);
@@ -187,9 +194,11 @@ export class LoginPipeline {
       endpoint: endpointId,
       clientIp,
       subject: subject ? `${subject.type}:${subject.id}` : undefined,
+      ...(actor ? { actor } : {}),
       reasonCode: failure?.reasonCode,
       status: response.status,
-      detail: auditDetail,
+      // A refusal has no outcome detail; the route's path parameters (ids, never secrets) say what it was about.
+      detail: auditDetail ?? (failure && Object.keys(params).length && findUnstorableString(params) === null ? { params } : undefined),
     }, logger);
     return response;
   }
@@ -350,6 +359,7 @@ function fromReply(reply: Reply): GatehouseResponse {
 }
 
 function auditType(route: RegisteredRoute | undefined, kind: Outcome['kind'] | undefined, failure: AuthError | undefined): AuditEvent['type'] {
+  if (route?.endpoint.id.startsWith('admin.')) return failure ? 'admin.failed' : 'admin.succeeded';
   const login = Boolean(route?.strategy);
   if (failure) return login ? 'login.failed' : 'endpoint.failed';
   if (login) return kind === 'challenge' ? 'login.challenged' : 'login.succeeded';

@@ -12,6 +12,7 @@ import type { Stores } from '../stores/ports.js';
 import { coreEndpoints } from '../tokens/endpoints.js';
 import { DEFAULT_ISSUER_OPTIONS, TokenIssuer, type IssuerOptions } from '../tokens/issuer.js';
 import { GatehouseAdmin } from './admin.js';
+import { adminEndpoints, type AdminApiOptions } from '../admin-api/index.js';
 import { TokenBinding, type TokenBindingOptions } from '../binding/token-binding.js';
 import { parsePublicUrls } from '../binding/request-urls.js';
 import type { AuditSink } from './audit.js';
@@ -73,6 +74,11 @@ export interface GatehouseOptions {
   telemetry?: TelemetryOptions;
   /** Sender-constrained tokens (DPoP, certificate-bound): see `GatehouseTokenBindingOptions`. */
   tokenBinding?: GatehouseTokenBindingOptions;
+  /**
+   * Serve the admin API (docs/admin-api.md): identities, machine login methods (Infisical-shaped) and password
+   * users, for admin credentials with scopes (`admin.createAdminCredential`). `true` or options: on. Default off.
+   */
+  adminApi?: boolean | AdminApiOptions;
 }
 
 export interface GatehouseTokenBindingOptions extends TokenBindingOptions {
@@ -180,6 +186,11 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
         for (const ep of coreEndpoints({ introspection: { secrets, open: options.introspectionOpen === true } })) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
       }
       for (const ep of options.endpoints ?? []) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
+      if (options.adminApi) {
+        if (!d.resolve<Stores>(TOKENS.Stores).adminCredentials) throw new Error('adminApi needs stores with the adminCredentials port (every store of @gatehouse-auth/core and @gatehouse-auth/store-postgres has it)');
+        const adminOptions = options.adminApi === true ? {} : options.adminApi;
+        for (const ep of adminEndpoints(d.resolve(TOKENS.Admin), d.resolve(TOKENS.Strategies), adminOptions)) pipeline.addEndpoint(ep as EndpointDefinition<unknown>);
+      }
       return pipeline;
     }),
   });

@@ -5,6 +5,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { AuthError } from '../errors/auth-error.js';
 import type {
+  AdminCredential,
+  AdminCredentialStore,
   ConsumeRefreshResult,
   Identity,
   IdentityMethod,
@@ -13,6 +15,7 @@ import type {
   KeySuccession,
   LimiterState,
   LimiterStore,
+  NewAdminCredential,
   NewUser,
   RefreshTokenRecord,
   ReplayStore,
@@ -95,6 +98,24 @@ export class MemoryIdentityStore implements IdentityStore {
   }
   async removeMethod(identityId: string, method: string) {
     return this.#methods.delete(`${identityId}\u0000${method}`);
+  }
+  // Check and write with no await in between: atomic on Node's single thread.
+  async addMethod(input: { identityId: string; method: string; config: unknown; token: IdentityMethod['token'] }, now: Date) {
+    if (!this.#identities.has(input.identityId)) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
+    const key = `${input.identityId}\u0000${input.method}`;
+    if (this.#methods.has(key)) return null;
+    const m = frozen<IdentityMethod>({ ...input, createdAt: now, updatedAt: now });
+    this.#methods.set(key, m);
+    return m;
+  }
+  async replaceMethod(input: { identityId: string; method: string; config: unknown; token: IdentityMethod['token'] }, now: Date, expectedUpdatedAt: Date) {
+    const key = `${input.identityId}\u0000${input.method}`;
+    const prev = this.#methods.get(key);
+    if (!prev || prev.updatedAt.getTime() !== expectedUpdatedAt.getTime()) return null;
+    const updatedAt = new Date(Math.max(now.getTime(), prev.updatedAt.getTime() + 1));
+    const m = frozen<IdentityMethod>({ ...input, createdAt: prev.createdAt, updatedAt });
+    this.#methods.set(key, m);
+    return m;
   }
 }
 
@@ -241,6 +262,16 @@ export class MemoryTokenStore implements TokenStore {
     const prev = this.#subjectRevocations.get(subjectKey);
     if (!prev || prev < before) this.#subjectRevocations.set(subjectKey, before);
   }
+  async revokeSubjectMethod(subjectKey: string, authMethod: string, now: Date) {
+    let n = 0;
+    for (const s of this.#sessions.values()) {
+      if (s.subjectKey === subjectKey && s.authMethod === authMethod && !s.revokedAt) {
+        s.revokedAt = now;
+        n++;
+      }
+    }
+    return n;
+  }
   async getSubjectRevokedBefore(subjectKey: string) {
     return this.#subjectRevocations.get(subjectKey) ?? null;
   }
@@ -375,6 +406,59 @@ export class MemoryKeyStore implements KeyStore {
   }
 }
 
+interface CredentialEntry {
+  credential: AdminCredential;
+  hash: Buffer;
+}
+
+const copyCredential = (c: AdminCredential): AdminCredential => ({ ...c, scopes: [...c.scopes] });
+
+export class MemoryAdminCredentialStore implements AdminCredentialStore {
+  #entries = new Map<string, CredentialEntry>();
+
+  async create(input: NewAdminCredential, now: Date) {
+    const id = input.id ?? randomUUID();
+    const hash = Buffer.from(input.tokenHash, 'utf8');
+    if (this.#entries.has(id) || this.#findEntry(hash)) {
+      throw new AuthError({ kind: 'bad_request', reasonCode: 'admin_credential_exists', message: 'Admin credential already exists' });
+    }
+    const credential: AdminCredential = { id, name: input.name, scopes: [...input.scopes], createdAt: now, expiresAt: input.expiresAt, revokedAt: null, lastUsedAt: null };
+    this.#entries.set(id, { credential, hash });
+    return copyCredential(credential);
+  }
+  async get(id: string) {
+    const e = this.#entries.get(id);
+    return e ? copyCredential(e.credential) : null;
+  }
+  async list() {
+    return [...this.#entries.values()].map((e) => copyCredential(e.credential));
+  }
+  /** Every stored hash is compared, in constant time each, with no early exit. */
+  #findEntry(hash: Buffer): CredentialEntry | undefined {
+    let found: CredentialEntry | undefined;
+    for (const e of this.#entries.values()) {
+      if (e.hash.length === hash.length && timingSafeEqual(e.hash, hash) && !found) found = e;
+    }
+    return found;
+  }
+  async findByHash(tokenHash: string) {
+    const e = this.#findEntry(Buffer.from(tokenHash, 'utf8'));
+    return e ? copyCredential(e.credential) : null;
+  }
+  async markUsed(id: string, now: Date) {
+    const c = this.#entries.get(id)?.credential;
+    if (!c || c.revokedAt || (c.expiresAt && c.expiresAt.getTime() <= now.getTime())) return false;
+    if (!c.lastUsedAt || c.lastUsedAt.getTime() < now.getTime()) c.lastUsedAt = now;
+    return true;
+  }
+  async revoke(id: string, now: Date) {
+    const c = this.#entries.get(id)?.credential;
+    if (!c || c.revokedAt) return false;
+    c.revokedAt = now;
+    return true;
+  }
+}
+
 export function createMemoryStores(): Stores {
   const stores = {
     identities: new MemoryIdentityStore(),
@@ -383,6 +467,7 @@ export function createMemoryStores(): Stores {
     replay: new MemoryReplayStore(),
     limiter: new MemoryLimiterStore(),
     keys: new MemoryKeyStore(),
+    adminCredentials: new MemoryAdminCredentialStore(),
   };
   return {
     ...stores,

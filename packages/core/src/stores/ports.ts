@@ -37,6 +37,22 @@ export interface IdentityStore {
   getMethod(identityId: string, method: string): Promise<IdentityMethod | null>;
   listMethods(identityId: string): Promise<IdentityMethod[]>;
   removeMethod(identityId: string, method: string): Promise<boolean>;
+  /**
+   * Inserts the method only while the identity has none of that name: of concurrent calls exactly one gets the
+   * stored method, the others null (nothing written). Unknown identity: `identity_not_found`.
+   */
+  addMethod(input: { identityId: string; method: string; config: unknown; token: TokenSettings }, now: Date): Promise<IdentityMethod | null>;
+  /**
+   * Compare-and-swap: replaces config and token only while the method exists and its `updatedAt` is still
+   * `expectedUpdatedAt` (what the caller read), else null and nothing is written — a removed method is never
+   * brought back, and of concurrent replacements of one read exactly one wins. The new `updatedAt` is `now`,
+   * or 1 ms past the old one when `now` is not later, so it changes on every write.
+   */
+  replaceMethod(
+    input: { identityId: string; method: string; config: unknown; token: TokenSettings },
+    now: Date,
+    expectedUpdatedAt: Date,
+  ): Promise<IdentityMethod | null>;
 }
 
 // ── users ───────────────────────────────────────────────────────────────────────────────────────
@@ -171,6 +187,11 @@ export interface TokenStore {
   revokeSession(jti: string, now: Date): Promise<boolean>;
   /** Every token of the subject created at or before `before` is revoked. */
   revokeSubject(subjectKey: string, before: Date): Promise<void>;
+  /**
+   * Revokes every session of the subject issued by `authMethod` (e.g. when that login method is removed from
+   * an identity); other methods' sessions stay. Returns how many were revoked now (already revoked: not counted).
+   */
+  revokeSubjectMethod(subjectKey: string, authMethod: string, now: Date): Promise<number>;
   getSubjectRevokedBefore(subjectKey: string): Promise<Date | null>;
 
   createRefreshToken(record: Omit<RefreshTokenRecord, 'usedAt' | 'revokedAt'>): Promise<void>;
@@ -285,6 +306,50 @@ export interface KeyStore {
   purgeExpired(now: Date): Promise<number>;
 }
 
+// ── admin credentials ───────────────────────────────────────────────────────────────────────────
+
+/** A credential of the admin API, as stored: never the secret, nor its hash. */
+export interface AdminCredential {
+  id: string;
+  /** For people and audit events (`actor.name`). */
+  name: string;
+  /** What it may do, e.g. `identities:write`, `alicloud-auth:read`, `*:read` (docs/admin-api.md). */
+  scopes: string[];
+  createdAt: Date;
+  /** Null: no expiry. Expired at `expiresAt` (not after). */
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** The last time it was accepted for an allowed request. */
+  lastUsedAt: Date | null;
+}
+
+export interface NewAdminCredential {
+  id?: string;
+  name: string;
+  /** Hex SHA-256 of the whole token (`gha_…`); unique. The token itself is never stored. */
+  tokenHash: string;
+  scopes: string[];
+  expiresAt: Date | null;
+}
+
+export interface AdminCredentialStore {
+  /** Throws AuthError(kind 'bad_request', reasonCode 'admin_credential_exists') on a duplicate id or token hash. */
+  create(input: NewAdminCredential, now: Date): Promise<AdminCredential>;
+  get(id: string): Promise<AdminCredential | null>;
+  /** Every credential, revoked and expired ones included, oldest first. */
+  list(): Promise<AdminCredential[]>;
+  /** The credential whose token hashes to `tokenHash` (compared in constant time where the store compares), any state. */
+  findByHash(tokenHash: string): Promise<AdminCredential | null>;
+  /**
+   * Atomically: while the credential is live at `now` (not revoked, not expired), moves `lastUsedAt` forward to
+   * `now` (never back) and returns true; otherwise false and nothing is written. A revocation that returned
+   * before this call started always wins.
+   */
+  markUsed(id: string, now: Date): Promise<boolean>;
+  /** Revokes once: of concurrent calls exactly one returns true. Unknown or already revoked: false. */
+  revoke(id: string, now: Date): Promise<boolean>;
+}
+
 // ── all together ────────────────────────────────────────────────────────────────────────────────
 
 export interface Stores {
@@ -294,6 +359,7 @@ export interface Stores {
   replay: ReplayStore;
   limiter: LimiterStore;
   keys: KeyStore;
+  adminCredentials: AdminCredentialStore;
   /** Runs every `purgeExpired`. */
   purgeExpired?(now: Date): Promise<void>;
   close?(): Promise<void>;

@@ -3,7 +3,7 @@ import type { OutboundHttp } from '../http/outbound.js';
 import type { Stores } from '../stores/ports.js';
 import { SpanKind, errorType, type Telemetry } from './telemetry.js';
 
-const PORTS = ['identities', 'users', 'tokens', 'replay', 'limiter', 'keys'] as const;
+const PORTS = ['identities', 'users', 'tokens', 'replay', 'limiter', 'keys', 'adminCredentials'] as const;
 
 /** Methods and other members along the prototype chain, by descriptor: nothing is invoked to find out. */
 function members(obj: object): { methods: string[]; accessors: string[] } {
@@ -27,7 +27,9 @@ export function instrumentStores(stores: Stores, telemetry: Telemetry): Stores {
   if (instrumented.has(stores)) return stores;
   const wrapped: Stores = { ...stores };
   for (const portName of PORTS) {
-    const port = stores[portName] as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const port = stores[portName] as unknown as Record<string, (...args: unknown[]) => unknown> | undefined;
+    // A store written before a port existed (plain JavaScript) simply has none to wrap.
+    if (!port) continue;
     const proxy: Record<string, unknown> = {};
     const { methods, accessors } = members(port);
     for (const method of methods) {

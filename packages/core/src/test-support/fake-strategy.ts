@@ -23,6 +23,24 @@ export function fakeStrategy(dialect: 'infisical' | 'ece' | 'bytebase' = 'infisi
     responseSchema: tokenResponseSchema,
     configSchema: fakeConfigSchema,
     openapi: { summary: 'Fake login', operationId: `loginWith${id}` },
+    // Infisical-style admin fields: `allowedNames` travels as a comma-separated string, as Infisical's lists do.
+    admin: {
+      segment: `${id}-auth`,
+      envelope: `identity${id.replace(/-/g, '')}Auth`,
+      title: `Fake Auth (${id})`,
+      fields: { secret: z.string().max(256), allowedNames: z.string().max(1024).nullable() },
+      required: ['secret'],
+      toConfig: (fields, current) => {
+        const prev = current as z.output<typeof fakeConfigSchema> | undefined;
+        const names = fields.allowedNames === undefined ? prev?.allowedNames : String(fields.allowedNames ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+        return { secret: fields.secret ?? prev?.secret, ...(names ? { allowedNames: names } : {}) };
+      },
+      toFields: (config) => {
+        const c = config as z.output<typeof fakeConfigSchema>;
+        return { allowedNames: c.allowedNames.length ? c.allowedNames.join(', ') : null, secretLength: c.secret.length };
+      },
+      fieldOf: (path) => (path[0] === 'allowedNames' ? 'allowedNames' : 'secret'),
+    },
     async authenticate(input, ctx) {
       if (input.mode === 'explode') throw new Error(`database password hunter2 leaked in ${input.secret}`);
       if (input.mode === 'upstream') throw new AuthError({ kind: 'upstream_failed', reasonCode: 'fake_upstream' });

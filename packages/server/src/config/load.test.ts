@@ -55,6 +55,15 @@ describe('loadConfig', () => {
     expect(applyEnvOverrides({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toEqual({ telemetry: { otlp: { endpoint: 'http://collector:4318' } } });
   });
 
+  it('admin: off by default, on when asked; a wrong type or an unknown key is refused naming it', () => {
+    expect(loadConfig(write('admin-default.json', '{}'), {}).config.admin).toEqual({});
+    expect(loadConfig(write('admin-on.json', JSON.stringify({ admin: { enabled: true } })), {}).config.admin).toEqual({ enabled: true });
+    const wrong = failure(() => loadConfig(write('admin-bad.json', JSON.stringify({ admin: { enabled: 'SECRET-yes', port: 9 } })), {}));
+    expect(wrong.message).toMatch(/admin\.enabled/);
+    expect(wrong.message).toMatch(/admin: Unrecognized key: "port"/);
+    expect(wrong.message).not.toContain('SECRET-yes');
+  });
+
   it('says which file is missing or malformed', () => {
     expect(failure(() => loadConfig(join(dir, 'nope.json'), {})).message).toMatch(/config file not found: .*nope\.json/);
     expect(failure(() => loadConfig(write('broken.json', '{"mode":'), {})).message).toMatch(/not valid JSON/);

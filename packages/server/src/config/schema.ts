@@ -277,6 +277,14 @@ const telemetrySchema = z
       .describe('Share of requests traced when spans are exported (parent-based: a sampled caller\'s traces are kept).'),
   })
   .describe('OpenTelemetry metrics and traces (docs/operations.md). The packages only use `@opentelemetry/api`; the server registers the SDK.');
+const adminSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Serve the admin API on the listeners, for admin tokens made with `gatehouse admin token create`. Default false; demo mode: true.'),
+  })
+  .describe('The HTTP admin API (docs/admin-api.md): identities, machine login methods (Infisical-shaped) and password users, behind scoped admin tokens. Never reachable with a login token.');
 
 export const configSchema = z
   .strictObject({
@@ -313,6 +321,7 @@ export const configSchema = z
     telemetry: telemetrySchema.prefault({}),
     strategies: strategiesSchema.prefault({}),
     demo: demoSchema.prefault({}),
+    admin: adminSchema.prefault({}),
   })
   .describe('gatehouse.config.json / .yaml');
 

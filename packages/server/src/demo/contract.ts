@@ -24,6 +24,8 @@ export interface DemoBannerInput {
   cli: string;
   /** Extra lines (the login page, say). */
   extra: string[];
+  /** The admin API is served (demo mode's default): the banner shows the demo admin token. */
+  adminApi?: boolean;
 }
 
 /** A demo session: running emulators, the seeding and the banner. */

@@ -38,6 +38,7 @@ describe('migrations on PGlite', () => {
       [schema],
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'gatehouse_admin_credentials',
       'gatehouse_identities',
       'gatehouse_identity_methods',
       'gatehouse_idp_links',

@@ -28,6 +28,7 @@ export function tableNames(schema: string) {
     tempTokens: `${s}.gatehouse_temp_tokens`,
     limiter: `${s}.gatehouse_limiter`,
     signingKeys: `${s}.gatehouse_signing_keys`,
+    adminCredentials: `${s}.gatehouse_admin_credentials`,
   } as const;
 }
 

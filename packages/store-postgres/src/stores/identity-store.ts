@@ -99,6 +99,50 @@ export class SqlIdentityStore implements IdentityStore {
     }
   }
 
+  async addMethod(
+    input: { identityId: string; method: string; config: unknown; token: TokenSettings },
+    now: Date,
+  ): Promise<IdentityMethod | null> {
+    try {
+      // One statement: a method already there makes the insert a no-op, so of concurrent callers one gets a row.
+      const { rows } = await this.c.db.query<MethodRow>(
+        `INSERT INTO ${this.c.t.identityMethods} (identity_id, method, config_enc, token, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $5)
+         ON CONFLICT (identity_id, method) DO NOTHING
+         RETURNING identity_id, method, config_enc, token, created_at, updated_at`,
+        [input.identityId, input.method, this.c.box.encryptJson(input.config, this.#configContext(input.identityId, input.method)), JSON.stringify(input.token), now],
+      );
+      return rows[0] ? this.#toMethod(rows[0]) : null;
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
+      throw err;
+    }
+  }
+
+  async replaceMethod(
+    input: { identityId: string; method: string; config: unknown; token: TokenSettings },
+    now: Date,
+    expectedUpdatedAt: Date,
+  ): Promise<IdentityMethod | null> {
+    // Compare-and-swap on updated_at, which moves forward on every write; a waiting caller re-checks it against
+    // the row the first one committed and updates nothing. A deleted row matches nothing: never re-created.
+    const { rows } = await this.c.db.query<MethodRow>(
+      `UPDATE ${this.c.t.identityMethods} AS m
+          SET config_enc = $3, token = $4::jsonb, updated_at = GREATEST($5::timestamptz, m.updated_at + interval '1 millisecond')
+        WHERE m.identity_id = $1 AND m.method = $2 AND m.updated_at = $6::timestamptz
+        RETURNING identity_id, method, config_enc, token, created_at, updated_at`,
+      [
+        input.identityId,
+        input.method,
+        this.c.box.encryptJson(input.config, this.#configContext(input.identityId, input.method)),
+        JSON.stringify(input.token),
+        now,
+        expectedUpdatedAt,
+      ],
+    );
+    return rows[0] ? this.#toMethod(rows[0]) : null;
+  }
+
   async getMethod(identityId: string, method: string): Promise<IdentityMethod | null> {
     const { rows } = await this.c.db.query<MethodRow>(
       `SELECT identity_id, method, config_enc, token, created_at, updated_at FROM ${this.c.t.identityMethods}

@@ -160,6 +160,14 @@ export class SqlTokenStore implements TokenStore {
     return rowCount > 0;
   }
 
+  async revokeSubjectMethod(subjectKey: string, authMethod: string, now: Date): Promise<number> {
+    const { rowCount } = await this.c.db.query(
+      `UPDATE ${this.c.t.sessions} SET revoked_at = $3 WHERE subject_key = $1 AND auth_method = $2 AND revoked_at IS NULL`,
+      [subjectKey, authMethod, now],
+    );
+    return rowCount;
+  }
+
   async revokeSubject(subjectKey: string, before: Date): Promise<void> {
     // Only ever moves forward, whatever order concurrent revocations commit in.
     await this.c.db.query(

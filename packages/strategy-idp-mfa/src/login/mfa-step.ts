@@ -1,7 +1,8 @@
 /**
  * Second step of a login: `mfaTempToken` + `otpCode` or `recoveryCode`. The temp token names the user and
  * the first factor; a wrong code costs the token one attempt (dead after the last) and the user one
- * attempt in the per-user window (cleared by a success). Success consumes the token, so it works once.
+ * attempt in the per-user window (cleared by a success); a replayed code costs only the user's. Success
+ * consumes the token, so it works once.
  */
 import { AuthError, type StrategyContext, type User } from '@gatehouse-auth/core';
 import { normaliseEmail } from '@gatehouse-auth/core/password';
@@ -40,7 +41,9 @@ export async function verifyMfaStep(
     }
     const proved = await proveSecondFactor(ctx, user, input.proof);
     if (!proved.ok) {
-      await temp.fail();
+      // A replayed code is no guess (it was right, and another call used its step): it must not spend the temp
+      // token's attempts, or copies racing the one that won would kill the token before the winner consumes it.
+      if (proved.reasonCode !== 'otp_replayed') await temp.fail();
       throw wrongCode(proved.reasonCode);
     }
     return proved;

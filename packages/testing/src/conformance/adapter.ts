@@ -112,6 +112,7 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
     let main: { gatehouse: Gatehouse; server: AdapterServer };
     let plain: { gatehouse: Gatehouse; server: AdapterServer };
     let small: { gatehouse: Gatehouse; server: AdapterServer };
+    let admin: { gatehouse: Gatehouse; server: AdapterServer };
     let tlsClient: Agent;
     let otherTlsClient: Agent;
     let anonymousTlsClient: Agent;
@@ -132,13 +133,16 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
       };
       const smallGatehouse = createGatehouse({ strategies: strategies(), clock });
       small = { gatehouse: smallGatehouse, server: await harness.start(smallGatehouse, { bodyLimit: 256, guard: { path: GUARD_PATH, source: { gatehouse: smallGatehouse } } }) };
+      // admin: the admin API on (path-template routes, every verb, authorization before the body).
+      const adminGatehouse = createGatehouse({ strategies: strategies(), clock, adminApi: true });
+      admin = { gatehouse: adminGatehouse, server: await harness.start(adminGatehouse, { guard: { path: GUARD_PATH, source: { gatehouse: adminGatehouse } } }) };
       tlsClient = new Agent({ connect: { ca: tls.client.ca, cert: tls.client.cert, key: tls.client.key } });
       otherTlsClient = new Agent({ connect: { ca: tls.otherClient.ca, cert: tls.otherClient.cert, key: tls.otherClient.key } });
       anonymousTlsClient = new Agent({ connect: { ca: tls.client.ca } });
     });
 
     afterAll(async () => {
-      for (const s of [main, plain, small]) {
+      for (const s of [main, plain, small, admin]) {
         if (!s) continue;
         await s.server.close();
         await s.gatehouse.close();
@@ -366,6 +370,33 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
         expect(res.status).toBe(405);
         expect(res.headers.get('allow')).toBe('POST');
         expect(res.json).toEqual({ reqId: res.requestId, statusCode: 405, message: 'Method not allowed', error: 'MethodNotAllowed' });
+      });
+
+      it('path-template routes (the admin API) answer every verb with the path parameter decoded once; authorization comes first', async () => {
+        const base = admin.server.baseUrl;
+        const { token } = await admin.gatehouse.admin.createAdminCredential({ name: 'conformance', scopes: ['*:write'] });
+        const auth = { authorization: `Bearer ${token}` };
+        const anonymous = await gatehouseSend(`${base}/api/v1/identities`, { body: { name: 'conformance' } });
+        expect(anonymous.status, anonymous.text).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse-admin"');
+        // An id with characters that travel percent-encoded (space, %, ü, and an encoded slash inside one segment).
+        const id = `conformance id % ü ${clock.now().getTime()}`;
+        const created = await gatehouseSend(`${base}/api/v1/identities`, { body: { name: 'conformance', id }, headers: auth });
+        expect(created.status, created.text).toBe(200);
+        const item = `${base}/api/v1/identities/${encodeURIComponent(id)}`;
+        const read = await gatehouseSend(item, { headers: auth });
+        expect(read.status, read.text).toBe(200);
+        expect((read.json as { identity: { id: string } }).identity.id).toBe(id);
+        const wrongVerb = await gatehouseSend(item, { method: 'PATCH', body: {}, headers: auth });
+        expect(wrongVerb.status).toBe(405);
+        expect(wrongVerb.headers.get('allow')).toBe('GET, DELETE');
+        expect((await gatehouseSend(item, { method: 'DELETE', headers: auth })).status).toBe(200);
+        const gone = await gatehouseSend(item, { headers: auth });
+        expect(gone.status).toBe(404);
+        expect(gone.json).toEqual({ reqId: gone.requestId, statusCode: 404, message: 'Identity not found', error: 'NotFound' });
+        expect((await gatehouseSend(`${base}/api/v1/identities/a%2Fb`, { headers: auth })).status).toBe(404);
+        const unknown = await gatehouseSend(`${base}/api/v1/admin/nothing-here`, { headers: auth });
+        expect(unknown.json).toEqual({ reqId: unknown.requestId, statusCode: 404, message: 'Route GET /api/v1/admin/nothing-here not found', error: 'NotFound' });
       });
 
       it('serves the JWKS', async () => {

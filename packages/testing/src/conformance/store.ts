@@ -11,7 +11,7 @@
  * empty; tests inside a group use fresh random ids. When the fixture has `peer()`, the concurrency proofs
  * split their calls across two instances over the same data (e.g. two connection pools: two processes).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RefreshTokenRecord, StoredKey, Stores, TokenSession } from '@gatehouse-auth/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeErrorShape } from './store-helpers.js';
@@ -216,6 +216,34 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect(await s().removeMethod(id, 'one')).toBe(false);
         expect(await s().getMethod(id, 'one')).toBeNull();
         expect(await s().get(id)).not.toBeNull();
+      });
+
+      it('addMethod inserts only when the method is absent: a second add is null and changes nothing', { timeout }, async () => {
+        const { id } = await s().create({ name: 'add-once' }, T0);
+        const first = await s().addMethod({ identityId: id, method: 'one', config: { v: 1 }, token: tokenSettings() }, at(1));
+        expect(first).toEqual({ identityId: id, method: 'one', config: { v: 1 }, token: tokenSettings(), createdAt: at(1), updatedAt: at(1) });
+        expect(await s().addMethod({ identityId: id, method: 'one', config: { v: 2 }, token: tokenSettings({ accessTokenTTL: 5, accessTokenMaxTTL: 5 }) }, at(2))).toBeNull();
+        expect(await s().getMethod(id, 'one')).toEqual(first);
+        const err = await caught(s().addMethod({ identityId: uid('missing'), method: 'one', config: {}, token: tokenSettings() }, T0));
+        expect(storeErrorShape(err)).toEqual({ kind: 'not_found', reasonCode: 'identity_not_found' });
+      });
+
+      it('replaceMethod is a compare-and-swap on updatedAt, which moves forward on every write (even at the same now)', { timeout }, async () => {
+        const { id } = await s().create({ name: 'cas' }, T0);
+        const put = await s().putMethod({ identityId: id, method: 'one', config: { v: 1 }, token: tokenSettings() }, at(1));
+        const token = tokenSettings({ accessTokenNumUsesLimit: 3 });
+        const second = await s().replaceMethod({ identityId: id, method: 'one', config: { v: 2 }, token }, at(1), put.updatedAt);
+        expect(second).toEqual({ identityId: id, method: 'one', config: { v: 2 }, token, createdAt: at(1), updatedAt: new Date(at(1).getTime() + 1) });
+        // A stale read is refused and writes nothing.
+        expect(await s().replaceMethod({ identityId: id, method: 'one', config: { v: 3 }, token: tokenSettings() }, at(5), put.updatedAt)).toBeNull();
+        expect(await s().getMethod(id, 'one')).toEqual(second);
+        const third = await s().replaceMethod({ identityId: id, method: 'one', config: { v: 3 }, token: tokenSettings() }, at(5), second!.updatedAt);
+        expect(third).toMatchObject({ config: { v: 3 }, createdAt: at(1), updatedAt: at(5) });
+        // A removed method is never brought back.
+        expect(await s().removeMethod(id, 'one')).toBe(true);
+        expect(await s().replaceMethod({ identityId: id, method: 'one', config: { v: 4 }, token: tokenSettings() }, at(6), third!.updatedAt)).toBeNull();
+        expect(await s().getMethod(id, 'one')).toBeNull();
+        expect(await s().replaceMethod({ identityId: uid('missing'), method: 'one', config: {}, token: tokenSettings() }, at(6), at(5))).toBeNull();
       });
 
       it('delete removes the identity with its methods; a re-created identity starts clean', { timeout }, async () => {
@@ -504,6 +532,23 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect((await s().useSession(after.jti, { consume: false, now: at(30) })).status).toBe('revoked');
       });
 
+      it('revokeSubjectMethod revokes that subject\'s sessions of that method only, and counts what it revoked', { timeout }, async () => {
+        const subjectKey = `identity:${uid('subject')}`;
+        const a = session({ subjectKey, authMethod: 'alpha' });
+        const b = session({ subjectKey, authMethod: 'alpha' });
+        const other = session({ subjectKey, authMethod: 'beta' });
+        const elsewhere = session({ authMethod: 'alpha' });
+        for (const x of [a, b, other, elsewhere]) await s().createSession(x);
+        await s().revokeSession(b.jti, at(1));
+        expect(await s().revokeSubjectMethod(subjectKey, 'alpha', at(2))).toBe(1);
+        expect(await s().revokeSubjectMethod(subjectKey, 'alpha', at(3))).toBe(0);
+        expect(await s().getSession(a.jti)).toEqual({ ...a, revokedAt: at(2) });
+        expect((await s().getSession(b.jti))!.revokedAt).toEqual(at(1));
+        expect((await s().useSession(a.jti, { consume: false, now: at(4) })).status).toBe('revoked');
+        expect((await s().useSession(other.jti, { consume: false, now: at(4) })).status).toBe('ok');
+        expect((await s().useSession(elsewhere.jti, { consume: false, now: at(4) })).status).toBe('ok');
+      });
+
       it('extendSession moves the expiry; unknown sessions give null', { timeout }, async () => {
         const sess = session();
         await s().createSession(sess);
@@ -546,6 +591,69 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         await s().createRefreshToken(later);
         expect(await s().consumeRefreshToken(later.hash, at(5))).toEqual({ status: 'revoked' });
         expect((await s().consumeRefreshToken(otherFamily.hash, at(5))).status).toBe('ok');
+      });
+    });
+
+    // ── admin credentials ───────────────────────────────────────────────────────────────────────
+    group('admin credentials', (fx) => {
+      const s = () => fx().stores.adminCredentials;
+      const hash = () => createHash('sha256').update(uid('token')).digest('hex');
+
+      it('create assigns an id; get, list and findByHash return it; the hash is never part of what comes back', { timeout }, async () => {
+        const tokenHash = hash();
+        const created = await s().create({ name: 'terraform', tokenHash, scopes: ['identities:write', 'alicloud-auth:read'], expiresAt: at(DAY) }, at(1));
+        expect(created).toEqual({ id: expect.any(String), name: 'terraform', scopes: ['identities:write', 'alicloud-auth:read'], createdAt: at(1), expiresAt: at(DAY), revokedAt: null, lastUsedAt: null });
+        expect(await s().get(created.id)).toEqual(created);
+        expect(await s().findByHash(tokenHash)).toEqual(created);
+        expect((await s().list()).filter((c) => c.id === created.id)).toEqual([created]);
+        expect(JSON.stringify(await s().list())).not.toContain(tokenHash);
+        expect(await s().findByHash(hash())).toBeNull();
+        expect(await s().get(uid('missing'))).toBeNull();
+        const forever = await s().create({ id: uid('given'), name: 'no expiry', tokenHash: hash(), scopes: ['*:read'], expiresAt: null }, T0);
+        expect(forever.expiresAt).toBeNull();
+      });
+
+      it('a duplicate id or token hash is refused as admin_credential_exists', { timeout }, async () => {
+        const tokenHash = hash();
+        const first = await s().create({ name: 'first', tokenHash, scopes: ['*:read'], expiresAt: null }, T0);
+        for (const input of [
+          { name: 'same hash', tokenHash, scopes: ['*:read'], expiresAt: null },
+          { id: first.id, name: 'same id', tokenHash: hash(), scopes: ['*:read'], expiresAt: null },
+        ]) {
+          expect(storeErrorShape(await caught(s().create(input, T0)))).toEqual({ kind: 'bad_request', reasonCode: 'admin_credential_exists' });
+        }
+        expect(await s().findByHash(tokenHash)).toEqual(first);
+      });
+
+      it('markUsed moves lastUsedAt forward only, and only while the credential is live at now', { timeout }, async () => {
+        const c = await s().create({ name: 'used', tokenHash: hash(), scopes: ['*:read'], expiresAt: at(100) }, T0);
+        expect(await s().markUsed(c.id, at(10))).toBe(true);
+        expect((await s().get(c.id))!.lastUsedAt).toEqual(at(10));
+        expect(await s().markUsed(c.id, at(5))).toBe(true);
+        expect((await s().get(c.id))!.lastUsedAt).toEqual(at(10));
+        expect(await s().markUsed(c.id, at(99))).toBe(true);
+        // Expired at expiresAt: refused, and nothing written.
+        expect(await s().markUsed(c.id, at(100))).toBe(false);
+        expect((await s().get(c.id))!.lastUsedAt).toEqual(at(99));
+        expect(await s().markUsed(uid('missing'), at(1))).toBe(false);
+      });
+
+      it('revoke revokes once; a revoked credential is never marked used again, whatever the time', { timeout }, async () => {
+        const c = await s().create({ name: 'revoked', tokenHash: hash(), scopes: ['*:write'], expiresAt: null }, T0);
+        expect(await s().revoke(c.id, at(20))).toBe(true);
+        expect(await s().revoke(c.id, at(21))).toBe(false);
+        expect(await s().get(c.id)).toEqual({ ...c, revokedAt: at(20) });
+        expect(await s().markUsed(c.id, at(1))).toBe(false);
+        expect(await s().markUsed(c.id, at(30))).toBe(false);
+        expect((await s().get(c.id))!.lastUsedAt).toBeNull();
+        expect(await s().revoke(uid('missing'), at(1))).toBe(false);
+      });
+
+      it('returned values are copies: mutating one does not change the store', { timeout }, async () => {
+        const c = await s().create({ name: 'copy', tokenHash: hash(), scopes: ['users:read'], expiresAt: null }, T0);
+        c.scopes.push('*:write');
+        (await s().get(c.id))!.scopes.push('*:write');
+        expect((await s().get(c.id))!.scopes).toEqual(['users:read']);
       });
     });
 
@@ -941,6 +1049,54 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         for (const r of results) {
           if (r.status === 'rejected') expect(storeErrorShape(r.reason)).toEqual({ kind: 'bad_request', reasonCode: 'user_exists' });
+        }
+      });
+
+      it('20 concurrent adds of one method: exactly one is stored', { timeout }, async () => {
+        const { id } = await fx().stores.identities.create({ name: 'race-add' }, T0);
+        const results = await times(20, (i) => on(i).identities.addMethod({ identityId: id, method: 'm', config: { n: i }, token: tokenSettings() }, T0));
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toHaveLength(1);
+        expect(await on(1).identities.getMethod(id, 'm')).toEqual(winners[0]);
+      });
+
+      it('20 concurrent replacements of one read: exactly one wins; the others write nothing', { timeout }, async () => {
+        const { id } = await fx().stores.identities.create({ name: 'race-replace' }, T0);
+        const read = await fx().stores.identities.putMethod({ identityId: id, method: 'm', config: { n: -1 }, token: tokenSettings() }, T0);
+        const results = await times(20, (i) => on(i).identities.replaceMethod({ identityId: id, method: 'm', config: { n: i }, token: tokenSettings() }, at(1), read.updatedAt));
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toHaveLength(1);
+        expect(await on(1).identities.getMethod(id, 'm')).toEqual(winners[0]);
+      });
+
+      it('50 concurrent revocations of one admin credential: exactly one reports it', { timeout }, async () => {
+        const c = await fx().stores.adminCredentials.create({ name: 'race-revoke', tokenHash: uid('hash'), scopes: ['*:read'], expiresAt: null }, T0);
+        const results = await times(50, (i) => on(i).adminCredentials.revoke(c.id, at(1)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('50 concurrent uses of one admin credential at different times: lastUsedAt ends at the latest, never earlier', { timeout }, async () => {
+        const c = await fx().stores.adminCredentials.create({ name: 'race-use', tokenHash: uid('hash'), scopes: ['*:read'], expiresAt: null }, T0);
+        const results = await times(50, (i) => on(i).adminCredentials.markUsed(c.id, at(((i * 37) % 50) + 1)));
+        expect(results.every(Boolean)).toBe(true);
+        expect((await on(1).adminCredentials.get(c.id))!.lastUsedAt).toEqual(at(50));
+      });
+
+      it('uses racing a revocation: once the revocation has returned, no use succeeds, on either instance', { timeout }, async () => {
+        const c = await fx().stores.adminCredentials.create({ name: 'race-use-revoke', tokenHash: uid('hash'), scopes: ['*:write'], expiresAt: null }, T0);
+        const racing = times(40, (i) => on(i).adminCredentials.markUsed(c.id, at(1)));
+        expect(await on(1).adminCredentials.revoke(c.id, at(1))).toBe(true);
+        await racing;
+        expect(await times(10, (i) => on(i).adminCredentials.markUsed(c.id, at(2)))).toEqual(Array(10).fill(false));
+        expect((await on(0).adminCredentials.get(c.id))!.revokedAt).toEqual(at(1));
+      });
+
+      it('50 concurrent creates with one token hash: one credential, the rest admin_credential_exists', { timeout }, async () => {
+        const tokenHash = uid('hash');
+        const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => on(i).adminCredentials.create({ name: `n${i}`, tokenHash, scopes: ['*:read'], expiresAt: null }, T0)));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(storeErrorShape(r.reason)).toEqual({ kind: 'bad_request', reasonCode: 'admin_credential_exists' });
         }
       });
 
