@@ -36,8 +36,17 @@ export function unconfiguredLogger(): Logger {
       { code: NO_LOGGER_WARNING_CODE },
     );
   };
-  const logger: Logger = { debug: noop, info: noop, warn: noop, error, child: (bindings) => bound(logger, bindings) };
-  return logger;
+  // Children (one per request) stay as cheap as the parent: only `error` does anything, so only it merges bindings.
+  const child = (bindings: Record<string, unknown>): Logger => ({
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: ((objOrMsg: object | string) => {
+      if (!warned) error(typeof objOrMsg === 'string' ? { ...bindings } : { ...bindings, ...objOrMsg });
+    }) as LogFn,
+    child: (more) => child({ ...bindings, ...more }),
+  });
+  return { debug: noop, info: noop, warn: noop, error, child };
 }
 
 /**

@@ -8,8 +8,18 @@ import type { SigningAlgorithm } from '../stores/ports.js';
 
 const b64json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** The protected header as it appears in the token (base64url of its JSON, `alg` last). */
+export function encodeJwsHeader(alg: SigningAlgorithm, header: Record<string, unknown>): string {
+  return b64json({ ...header, alg });
+}
+
 export function signCompactJws(alg: SigningAlgorithm, key: KeyObject, header: Record<string, unknown>, payload: Record<string, unknown>): string {
-  const input = `${b64json({ ...header, alg })}.${b64json(payload)}`;
+  return signWithEncodedHeader(alg, key, encodeJwsHeader(alg, header), payload);
+}
+
+/** As `signCompactJws`, with the header already encoded (it is the same for every token of one key). */
+export function signWithEncodedHeader(alg: SigningAlgorithm, key: KeyObject, encodedHeader: string, payload: Record<string, unknown>): string {
+  const input = `${encodedHeader}.${b64json(payload)}`;
   const data = Buffer.from(input);
   let signature: Buffer;
   switch (alg) {
