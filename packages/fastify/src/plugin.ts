@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPM
 import fp from 'fastify-plugin';
 import { guardFrom, toJsonSchema, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  DEFAULT_BODY_LIMIT, failureResponse, frameworkPath, guardRequestOf, pathOf, readJsonBody, respond, routePrefixes, toGatehouseRequest,
+  DEFAULT_BODY_LIMIT, failureResponse, frameworkPath, guardRequestOf, pathOf, readJsonBodyThen, respond, routePrefixes, toGatehouseRequest,
   toNodeResponse,
   type BodyResult, type NodeResponse,
 } from '@gatehouse-auth/core/node';
@@ -72,10 +72,12 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
   // A child context: our parser and error handler apply to Gatehouse routes only, never to the app's.
   await fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', async (request: FastifyRequest, payload: FastifyRequest['raw']) => {
-      const result = await readJsonBody(payload, { limit, headers: request.headers });
-      if (result.bodyError) throw new BodyFailure(result.bodyError);
-      return result.body;
+    // Callback style: no promise per request.
+    scope.addContentTypeParser('*', (request: FastifyRequest, payload: FastifyRequest['raw'], done: (err: Error | null, body?: unknown) => void) => {
+      readJsonBodyThen(payload, { limit, headers: request.headers }, (result) => {
+        if (result.bodyError) done(new BodyFailure(result.bodyError));
+        else done(null, result.body);
+      });
     });
     scope.setErrorHandler(async (error: FastifyError, request, reply) => {
       const bodyError = error instanceof BodyFailure ? error.bodyError : FASTIFY_BODY_ERRORS[error.code];

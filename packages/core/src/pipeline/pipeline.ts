@@ -1,13 +1,12 @@
-import { parse as parseCookies } from 'cookie';
 import type { GatehouseRequest, GatehouseResponse } from '../contract/http.js';
-import type { EndpointDefinition, Outcome, Reply, RequestInfo, Strategy, StrategyContext, Subject } from '../contract/strategy.js';
+import type { EndpointDefinition, Outcome, Reply, Strategy, StrategyContext, Subject } from '../contract/strategy.js';
 import { dialects } from '../dialects/index.js';
 import type { Dialect, DialectName } from '../dialects/types.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { OutboundHttp } from '../http/outbound.js';
 import type { AuditEvent, AuditSink } from '../runtime/audit.js';
 import type { Clock } from '../runtime/clock.js';
-import { childLogger, type Logger } from '../runtime/logger.js';
+import { childLogger, discardsInfo, type Logger } from '../runtime/logger.js';
 import type { Stores } from '../stores/ports.js';
 import type { TokenIssuer } from '../tokens/issuer.js';
 import { resolveClientIp, resolveProtocol, throttleKeyOf, type TrustProxy } from './client-address.js';
@@ -18,8 +17,9 @@ import { RouteTable } from './route-table.js';
 import { instrumentHttp } from '../telemetry/instrument.js';
 import { SpanStatusCode, type LoginOutcome, type Telemetry } from '../telemetry/telemetry.js';
 import type { Span } from '@opentelemetry/api';
-import type { TokenBinding } from '../binding/token-binding.js';
-import { authorizationToken, presentationOf, type PresentationOptions } from '../binding/presentation.js';
+import type { Confirmation, TokenBinding } from '../binding/token-binding.js';
+import type { PresentationOptions } from '../binding/presentation.js';
+import { PipelineContext, RequestFacts } from './context.js';
 import { certificateThumbprint } from '../dpop/thumbprints.js';
 
 export interface RateLimitRule {
@@ -174,7 +174,10 @@ export class LoginPipeline {
       // DPoP at login (RFC 9449 §5), for every strategy: a proof that is there must be valid before any
       // credential is checked; its key is what the token will be bound to.
       const jkt = route.strategy && req.headers.dpop !== undefined ? await this.deps.binding.loginProof(ctx.presentation('body')) : undefined;
-      const outcome = await this.deps.telemetry.span('gatehouse.strategy', { 'gatehouse.strategy': route.strategy?.id ?? route.endpoint.id }, () => route.endpoint.handle(parsed, ctx));
+      const telemetry = this.deps.telemetry;
+      const outcome = await (telemetry.tracing
+        ? telemetry.span('gatehouse.strategy', { 'gatehouse.strategy': route.strategy?.id ?? route.endpoint.id }, () => route.endpoint.handle(parsed, ctx))
+        : route.endpoint.handle(parsed, ctx));
       outcomeKind = outcome.kind;
       auditDetail = outcome.audit;
       response = await this.#render(outcome, route, ctx, jkt);
@@ -196,7 +199,8 @@ export class LoginPipeline {
 
     response.headers = finalHeaders(response.headers, requestId);
     this.#record(span, route, outcomeKind, failure, response.status, started);
-    await this.#audit({
+    // The audit event goes to the logger and the sink; with neither listening it is not even built.
+    const audited = !this.deps.audit && discardsInfo(logger) ? undefined : this.#audit({
       type: auditType(route, outcomeKind, failure),
       at: this.deps.clock.now(),
       requestId,
@@ -207,6 +211,8 @@ export class LoginPipeline {
       status: response.status,
       detail: auditDetail,
     }, logger);
+    // Only a sink can make auditing asynchronous; without one the response goes out without another await.
+    if (audited) await audited;
     return response;
   }
 
@@ -271,15 +277,15 @@ export class LoginPipeline {
           }
           x5t = certificateThumbprint(outcome.clientCertificate);
         }
-        const issued = await this.deps.issuer.issue({
-          subject: outcome.subject,
-          authMethod: route.strategy.id,
-          settings: outcome.token,
-          clientIp: ctx.request.clientIp,
-          ...(jkt !== undefined || x5t !== undefined ? { cnf: { ...(jkt !== undefined ? { jkt } : {}), ...(x5t !== undefined ? { 'x5t#S256': x5t } : {}) } } : {}),
-        });
-        const reply: Reply = outcome.reply ? await outcome.reply(issued) : { body: route.dialect.renderToken(issued) };
-        return fromReply(reply);
+        let cnf: Confirmation | undefined;
+        if (jkt !== undefined || x5t !== undefined) {
+          cnf = {};
+          if (jkt !== undefined) cnf.jkt = jkt;
+          if (x5t !== undefined) cnf['x5t#S256'] = x5t;
+        }
+        const issued = await this.deps.issuer.issue({ subject: outcome.subject, authMethod: route.strategy.id, settings: outcome.token, clientIp: ctx.request.clientIp, cnf });
+        if (outcome.reply) return fromReply(await outcome.reply(issued));
+        return { status: 200, headers: {}, cookies: [], body: route.dialect.renderToken(issued) };
       }
       case 'challenge':
         return { status: outcome.status ?? 200, headers: {}, cookies: outcome.cookies ?? [], body: outcome.body };
@@ -291,74 +297,30 @@ export class LoginPipeline {
   }
 
   #context(req: GatehouseRequest, route: RegisteredRoute, requestId: string, clientIp: string, logger: Logger, params: Record<string, string>): StrategyContext {
-    const methodName = route.strategy?.id ?? route.endpoint.id;
+    const protocol = resolveProtocol(req.protocol, req.socketAddress, req.headers['x-forwarded-proto'], this.options.trustProxy);
+    const request = new RequestFacts(req, requestId, params, clientIp, protocol);
     const { stores, issuer, clock } = this.deps;
-    const http = route.http ?? this.deps.http;
-    const presentationOptions = this.#presentationOptions;
-    const presentation = (scheme: Parameters<StrategyContext['presentation']>[0]) => presentationOf(req, scheme, presentationOptions);
-    let cookies: Record<string, string> | undefined;
-    const cookieHeader = req.headers.cookie;
-    const request: RequestInfo = {
-      requestId,
-      method: req.method.toUpperCase(),
-      path: req.path,
-      headers: req.headers,
-      query: req.query ?? {},
-      params,
-      get cookies() {
-        if (!cookies) {
-          const raw = Array.isArray(cookieHeader) ? cookieHeader.join('; ') : (cookieHeader ?? '');
-          cookies = Object.fromEntries(
-            Object.entries(raw.length > 16_384 ? {} : parseCookies(raw)).filter((e): e is [string, string] => typeof e[1] === 'string'),
-          );
-        }
-        return cookies;
-      },
-      clientIp,
-      socketAddress: req.socketAddress,
-      protocol: resolveProtocol(req.protocol, req.socketAddress, req.headers['x-forwarded-proto'], this.options.trustProxy),
-      peerCertificates: req.peerCertificates ?? [],
-      // Read when a strategy asks: an adapter may create the signal only then (most logins never need it).
-      get signal() {
-        return req.signal;
-      },
-    };
-    return {
-      request,
-      clock,
+    return new PipelineContext(req, request, route.strategy?.id ?? route.endpoint.id, {
       stores,
-      http,
-      logger,
       issuer,
-      async identityMethod(identityId, opts) {
-        const identity = await stores.identities.get(identityId);
-        if (!identity) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
-        const method = await stores.identities.getMethod(identityId, methodName);
-        if (!method) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_method_not_found', message: 'Identity not found' });
-        if (opts?.organizationSlug !== undefined && identity.organizationSlug && identity.organizationSlug !== opts.organizationSlug) {
-          throw new AuthError({ kind: 'forbidden', reasonCode: 'organization_mismatch', message: 'Identity does not belong to this organization' });
-        }
-        return { identity, method };
-      },
-      presentation,
-      async requirePrincipal(opts) {
-        const sent = authorizationToken(req.headers.authorization);
-        const cookie = sent ? undefined : request.cookies['access-token'];
-        const token = sent?.token ?? cookie;
-        if (!token) throw new AuthError({ kind: 'unauthenticated', reasonCode: 'no_token', message: 'Authentication required' });
-        return issuer.verify(token, { clientIp, stateful: opts?.consume === false ? 'check' : 'consume', presentation: presentation(sent?.scheme ?? 'cookie') });
-      },
-    };
+      clock,
+      http: route.http ?? this.deps.http,
+      logger,
+      presentationOptions: this.#presentationOptions,
+    });
   }
 
-  async #audit(event: AuditEvent, logger: Logger) {
+  #audit(event: AuditEvent, logger: Logger): Promise<void> | undefined {
     logger.info({ audit: event }, event.type);
-    if (!this.deps.audit) return;
-    try {
-      await this.deps.audit(event);
-    } catch (err) {
-      logger.error({ err: describeError(err) }, 'audit sink failed');
-    }
+    const sink = this.deps.audit;
+    if (!sink) return undefined;
+    return (async () => {
+      try {
+        await sink(event);
+      } catch (err) {
+        logger.error({ err: describeError(err) }, 'audit sink failed');
+      }
+    })();
   }
 }
 

@@ -7,7 +7,7 @@ import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
 import type { Subject } from '../contract/strategy.js';
-import { KeyManager } from './keys.js';
+import { KeyManager, type SigningKey } from './keys.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import { ipAllowed, resolveTokenSettings, type ResolvedTokenSettings, type TokenSettings } from './settings.js';
 import { confirmationOf, type Confirmation, type Presentation, type TokenBinding } from '../binding/token-binding.js';
@@ -182,7 +182,9 @@ export class TokenIssuer {
       revokedAt: null,
     };
     await this.tokens.createSession(session);
-    const { token, kid } = await this.#sign(input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps, cnf);
+    const signer = this.keys.currentSigningKey() ?? (await this.keys.signingKey());
+    const token = this.#sign(signer, input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps, cnf);
+    const kid = signer.kid;
     this.#countIssued(input.authMethod);
     const issued: IssuedToken = {
       token,
@@ -247,7 +249,9 @@ export class TokenIssuer {
     const claims = publicClaimsOf(current.claims as Record<string, unknown>);
     const subject: Subject = claims ? { ...current.subject, claims } : current.subject;
     const cnf = confirmation(confirmationOf(current.claims.cnf));
-    const { token: renewed, kid } = await this.#sign(subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps, cnf);
+    const signer = this.keys.currentSigningKey() ?? (await this.keys.signingKey());
+    const renewed = this.#sign(signer, subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps, cnf);
+    const kid = signer.kid;
     this.#countIssued(current.authMethod);
     const maxTtl = periodic ? 0 : Math.round((session.maxExpiresAt.getTime() - session.createdAt.getTime()) / 1000);
     return {
@@ -357,8 +361,9 @@ export class TokenIssuer {
     await this.binding.enforce(verified.token, cnf, presentation);
   }
 
-  async #sign(subject: Subject, authMethod: string, jti: string, now: Date, expiresAt: Date, trustedIps: string[], cnf?: Confirmation) {
-    const { kid, alg, key } = this.keys.currentSigningKey() ?? (await this.keys.signingKey());
+  /** The signed token; synchronous once the key is in hand (`currentSigningKey`, else `await signingKey()`). */
+  #sign(signer: SigningKey, subject: Subject, authMethod: string, jti: string, now: Date, expiresAt: Date, trustedIps: string[], cnf?: Confirmation): string {
+    const { kid, alg, key } = signer;
     const allowsAll = trustedIps.length === 0 || (trustedIps.includes('0.0.0.0/0') && trustedIps.includes('::/0'));
     const iat = Math.floor(now.getTime() / 1000);
     // Built by assignment, in this order: the subject's own claims (never a registered one), then ours.
@@ -376,8 +381,7 @@ export class TokenIssuer {
     payload.iat = iat;
     payload.nbf = iat;
     payload.exp = Math.floor(expiresAt.getTime() / 1000);
-    const token = signWithEncodedHeader(alg, key, this.#encodedHeader(kid, alg), payload);
-    return { token, kid };
+    return signWithEncodedHeader(alg, key, this.#encodedHeader(kid, alg), payload);
   }
 
   /**

@@ -136,14 +136,16 @@ export function ipAllowed(address: string, cidrs: readonly string[]): boolean {
  * Token settings for one issue: defaults overlaid with the given ones. Settings from an identity method were
  * validated when written (GatehouseAdmin), so this only re-checks the invariants cheaply instead of re-parsing.
  */
+const SETTING_KEYS = Object.keys(DEFAULT_TOKEN_SETTINGS) as (keyof ResolvedTokenSettings)[];
+const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 315_360_000;
+
 export function resolveTokenSettings(given: Partial<TokenSettings> | undefined): ResolvedTokenSettings {
   const s: ResolvedTokenSettings = { ...DEFAULT_TOKEN_SETTINGS };
   if (given) {
-    for (const key of Object.keys(s) as (keyof ResolvedTokenSettings)[]) {
+    for (const key of SETTING_KEYS) {
       if (given[key] !== undefined) (s as Record<string, unknown>)[key] = given[key];
     }
   }
-  const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 315_360_000;
   if (
     !positive(s.accessTokenTTL) ||
     !positive(s.accessTokenMaxTTL) ||
