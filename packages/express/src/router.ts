@@ -5,7 +5,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, guardRequestOf, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, drainRequest, failureResponse, guardRequestOf, parserBodyError, pathOf, respond, routeMatcher, toGatehouseRequest,
   toNodeResponse, writeNodeResponse,
 } from '@gatehouse-auth/core/node';
 
@@ -37,7 +37,7 @@ export function gatehouseRouter(options: GatehouseExpressOptions): Router {
     // originalUrl: Gatehouse paths are absolute, wherever the router is mounted.
     if (!matcher.answers(pathOf(req.originalUrl))) return next();
     const body = await adoptOrReadBody(req, req.body, { limit });
-    const request = toGatehouseRequest(req, body, { url: req.originalUrl, signal: disconnectSignal(res) });
+    const request = toGatehouseRequest(req, body, { url: req.originalUrl, response: res });
     writeNodeResponse(res, await respond(gatehouse, request));
   });
   router.use(gatehouseErrorHandler(options));

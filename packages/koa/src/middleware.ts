@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { guardFrom, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  adoptOrReadBody, DEFAULT_BODY_LIMIT, disconnectSignal, drainRequest, failureResponse, frameworkPath, guardRequestOf, parserBodyError, respond, routeMatcher,
+  adoptOrReadBody, DEFAULT_BODY_LIMIT, drainRequest, failureResponse, frameworkPath, guardRequestOf, parserBodyError, respond, routeMatcher,
   toGatehouseRequest,
   toNodeResponse, type NodeResponse,
 } from '@gatehouse-auth/core/node';
@@ -50,7 +50,7 @@ export function gatehouseKoa(options: GatehouseKoaOptions): Middleware {
   const handle = async (ctx: Context) => {
     const parsed = (ctx.request as { body?: unknown }).body;
     const body = await adoptOrReadBody(ctx.req, parsed, { limit });
-    send(ctx, await respond(gatehouse, toGatehouseRequest(ctx.req, body, { signal: disconnectSignal(ctx.res) })));
+    send(ctx, await respond(gatehouse, toGatehouseRequest(ctx.req, body, { response: ctx.res })));
   };
   const router = new Router({ strict: true, sensitive: true });
   for (const path of new Set(gatehouse.routes().map((r) => r.path))) router.all(frameworkPath(path), handle);

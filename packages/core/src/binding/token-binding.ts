@@ -84,6 +84,16 @@ export class TokenBinding {
     }
   }
 
+  /**
+   * `enforce(token, cnf, undefined)` decided synchronously (no proof to check, so no replay claim): a bound
+   * token without a presentation is refused, with the same challenge.
+   */
+  refuseUnpresented(cnf: unknown): void {
+    const bound = confirmationOf(cnf);
+    if (!bound.jkt && !bound['x5t#S256']) return;
+    throw this.#refusal('token_binding_unverifiable', 'invalid_token', bound.jkt ? 'DPoP' : 'Bearer');
+  }
+
   #checks() {
     const now = this.clock.now();
     return {

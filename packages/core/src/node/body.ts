@@ -41,6 +41,20 @@ export function classifyBody(headers: IncomingHttpHeaders, limit = DEFAULT_BODY_
  * Parsed with jshttp's content-type, as Express's own parser does, so both agree on what is JSON.
  */
 export function isJsonMediaType(header: string): boolean {
+  // Clients send the same few headers over and over: the verdict is kept per header text (bounded).
+  const known = mediaTypeVerdicts.get(header);
+  if (known !== undefined) return known;
+  const verdict = judgeMediaType(header);
+  if (header.length <= 256) {
+    if (mediaTypeVerdicts.size >= 256) mediaTypeVerdicts.clear();
+    mediaTypeVerdicts.set(header, verdict);
+  }
+  return verdict;
+}
+
+const mediaTypeVerdicts = new Map<string, boolean>();
+
+function judgeMediaType(header: string): boolean {
   try {
     const { type, parameters } = parseContentType(header);
     if (type !== 'application/json') return false;
@@ -53,47 +67,54 @@ export function isJsonMediaType(header: string): boolean {
 
 /** Reads and parses the body; `{ body: undefined }` for an empty one (the core treats it as `{}`). */
 export function readJsonBody(stream: BodyStream, options: ReadBodyOptions = {}): Promise<BodyResult> {
+  return new Promise<BodyResult>((resolve) => readJsonBodyThen(stream, options, resolve));
+}
+
+/**
+ * `readJsonBody` for callback APIs (Fastify's content-type parsers): `callback` is called exactly once, maybe
+ * synchronously (a verdict from the headers alone). No promise per request.
+ */
+export function readJsonBodyThen(stream: BodyStream, options: ReadBodyOptions, callback: (result: BodyResult) => void): void {
   const limit = options.limit ?? DEFAULT_BODY_LIMIT;
   const verdict = classifyBody(options.headers ?? stream.headers ?? {}, limit);
-  if (verdict !== 'read') return Promise.resolve(verdict);
+  if (verdict !== 'read') return callback(verdict);
   // Someone else consumed the stream (a body parser the app ran first) without leaving a body.
-  if (stream.readableEnded) return Promise.resolve({ body: undefined });
-  if (stream.destroyed) return Promise.resolve({ bodyError: 'aborted' });
+  if (stream.readableEnded) return callback({ body: undefined });
+  if (stream.destroyed) return callback({ bodyError: 'aborted' });
 
-  return new Promise<BodyResult>((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyResult) => {
-      if (settled) return;
-      settled = true;
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('close', onClose);
-      // Keep a listener so a late 'error' is not unhandled; the rest of an oversized body keeps
-      // flowing and is discarded, so the client can finish sending and read the answer.
-      stream.off('error', onError);
-      stream.on('error', ignore);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer | string) => {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += buf.length;
-      if (size > limit) return settle({ bodyError: 'too_large' });
-      chunks.push(buf);
-    };
-    const onEnd = () => settle(parseJsonBytes(Buffer.concat(chunks, size)));
-    const onError = () => settle({ bodyError: 'aborted' });
-    const onClose = () => settle({ bodyError: 'aborted' }); // 'close' before 'end': the client went away
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.on('close', onClose);
-    stream.resume();
-  });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (result: BodyResult) => {
+    if (settled) return;
+    settled = true;
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('close', onClose);
+    // Keep a listener so a late 'error' is not unhandled; the rest of an oversized body keeps
+    // flowing and is discarded, so the client can finish sending and read the answer.
+    stream.off('error', onError);
+    stream.on('error', ignore);
+    callback(result);
+  };
+  const onData = (chunk: Buffer | string) => {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buf.length;
+    if (size > limit) return settle({ bodyError: 'too_large' });
+    chunks.push(buf);
+  };
+  const onEnd = () => settle(parseJsonBytes(Buffer.concat(chunks, size)));
+  const onError = () => settle({ bodyError: 'aborted' });
+  const onClose = () => settle({ bodyError: 'aborted' }); // 'close' before 'end': the client went away
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  stream.on('error', onError);
+  stream.on('close', onClose);
+  stream.resume();
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const REFUSE_POISONING = { protoAction: 'error', constructorAction: 'error' } as const;
 
 /**
  * Strict like body-parser's default: the top level must be an object or an array (arrays then fail
@@ -108,10 +129,11 @@ export function parseJsonBytes(bytes: Uint8Array): BodyResult {
   } catch {
     return { bodyError: 'malformed_json' };
   }
-  const first = /\S/.exec(text)?.[0];
+  const at = text.search(/\S/);
+  const first = at === -1 ? undefined : text[at];
   if (first !== '{' && first !== '[') return { bodyError: 'malformed_json' };
   try {
-    return { body: secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'error' }) as unknown };
+    return { body: secureJson.parse(text, null, REFUSE_POISONING) as unknown };
   } catch {
     return { bodyError: 'malformed_json' };
   }
@@ -132,7 +154,7 @@ export function adoptOrReadBody(stream: BodyStream, parsed: unknown, options: Re
   if (verdict !== 'read' && verdict.bodyError) return Promise.resolve(verdict);
   if (parsed !== null && typeof parsed === 'object') {
     try {
-      secureJson.scan(parsed as Record<string, unknown>, { protoAction: 'error', constructorAction: 'error' });
+      secureJson.scan(parsed as Record<string, unknown>, REFUSE_POISONING);
     } catch {
       return Promise.resolve({ bodyError: 'malformed_json' });
     }

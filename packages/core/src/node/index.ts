@@ -1,6 +1,6 @@
 // The Node http → core bridge every adapter shares: body reading with limits, the request and response
 // translation, TLS peer chains, and which paths Gatehouse answers. Adapters add only framework glue.
-export { DEFAULT_BODY_LIMIT, readJsonBody, adoptOrReadBody, classifyBody, isJsonMediaType, parseJsonBytes, parserBodyError, drainRequest } from './body.js';
+export { DEFAULT_BODY_LIMIT, readJsonBody, readJsonBodyThen, adoptOrReadBody, classifyBody, isJsonMediaType, parseJsonBytes, parserBodyError, drainRequest } from './body.js';
 export type { BodyResult, ReadBodyOptions } from './body.js';
 export { toGatehouseRequest, guardRequestOf, pathOf, queryOf, disconnectSignal } from './request.js';
 export type { ToGatehouseRequestOptions } from './request.js';

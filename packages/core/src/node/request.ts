@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatehouseRequest } from '../contract/http.js';
+import type { BodyError, GatehouseRequest } from '../contract/http.js';
 import type { GuardRequest } from '../guard/guard.js';
 import type { BodyResult } from './body.js';
 import { isTlsSocket, peerCertificateChain } from './tls.js';
@@ -25,6 +25,8 @@ export function queryOf(url: string | undefined): Record<string, string | string
 
 /** Aborts when the connection closes before the response was sent (the client went away). */
 export function disconnectSignal(res: ServerResponse): AbortSignal {
+  // Made after the connection already ended: aborted at once if the response was never finished.
+  if (res.closed || res.destroyed) return res.writableFinished ? new AbortController().signal : AbortSignal.abort();
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
@@ -36,6 +38,48 @@ export interface ToGatehouseRequestOptions {
   /** Overrides the path taken from `req.url` (e.g. Express's `originalUrl` when mounted under a prefix). */
   url?: string;
   signal?: AbortSignal;
+  /**
+   * The response whose early close aborts `signal` (`disconnectSignal`), made when a strategy first reads it:
+   * most logins never do, and an AbortController plus a close listener per request showed in profiles.
+   */
+  response?: ServerResponse;
+}
+
+/** A request from Node's `IncomingMessage`; its `signal` is made on first read (see `response` above). */
+class NodeGatehouseRequest implements GatehouseRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: IncomingMessage['headers'];
+  body?: unknown;
+  bodyError?: BodyError;
+  socketAddress: string;
+  protocol: 'http' | 'https';
+  peerCertificates: Uint8Array[];
+  #signal: AbortSignal | undefined;
+  readonly #response: ServerResponse | undefined;
+
+  constructor(req: IncomingMessage, body: BodyResult, options: ToGatehouseRequestOptions) {
+    const url = options.url ?? req.url;
+    const socket = req.socket;
+    const tls = isTlsSocket(socket);
+    this.method = req.method ?? 'GET';
+    this.path = pathOf(url);
+    this.query = queryOf(url);
+    this.headers = req.headers;
+    if (body.bodyError) this.bodyError = body.bodyError;
+    else this.body = body.body;
+    this.socketAddress = socket?.remoteAddress ?? '';
+    this.protocol = tls ? 'https' : 'http';
+    this.peerCertificates = tls ? peerCertificateChain(socket) : [];
+    this.#signal = options.signal;
+    this.#response = options.signal ? undefined : options.response;
+  }
+
+  get signal(): AbortSignal | undefined {
+    if (!this.#signal && this.#response) this.#signal = disconnectSignal(this.#response);
+    return this.#signal;
+  }
 }
 
 /**
@@ -43,20 +87,7 @@ export interface ToGatehouseRequestOptions {
  * the core applies `trustProxy` itself, so every adapter resolves the same client address.
  */
 export function toGatehouseRequest(req: IncomingMessage, body: BodyResult, options: ToGatehouseRequestOptions = {}): GatehouseRequest {
-  const url = options.url ?? req.url;
-  const socket = req.socket;
-  const tls = isTlsSocket(socket);
-  return {
-    method: req.method ?? 'GET',
-    path: pathOf(url),
-    query: queryOf(url),
-    headers: req.headers,
-    ...(body.bodyError ? { bodyError: body.bodyError } : { body: body.body }),
-    socketAddress: socket?.remoteAddress ?? '',
-    protocol: tls ? 'https' : 'http',
-    peerCertificates: tls ? peerCertificateChain(socket) : [],
-    signal: options.signal,
-  };
+  return new NodeGatehouseRequest(req, body, options);
 }
 
 /**

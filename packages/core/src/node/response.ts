@@ -3,6 +3,7 @@ import { serialize } from 'cookie';
 import type { Cookie, GatehouseRequest, GatehouseResponse } from '../contract/http.js';
 import { dialects } from '../dialects/index.js';
 import { AuthError, type ErrorKind } from '../errors/auth-error.js';
+import { assignOwn } from '../runtime/assign.js';
 import { newRequestId } from '../pipeline/pipeline.js';
 import { TOKENS, type Gatehouse } from '../runtime/container.js';
 import type { PipelineOptions } from '../pipeline/pipeline.js';
@@ -30,15 +31,17 @@ export function serializeCookie(cookie: Cookie): string {
 /** Serialises once, with `JSON.stringify`, so every adapter sends the same bytes. Throws on a bad cookie. */
 export function toNodeResponse(response: GatehouseResponse): NodeResponse {
   const body = response.body === undefined ? undefined : JSON.stringify(response.body);
-  const headers: NodeResponse['headers'] = { ...response.headers, 'content-length': String(body === undefined ? 0 : Buffer.byteLength(body)) };
+  // By assignment, not `{ ...headers, 'content-length': … }` (see assignOwn).
+  const headers = assignOwn({}, response.headers) as NodeResponse['headers'];
+  headers['content-length'] = String(body === undefined ? 0 : Buffer.byteLength(body));
   if (body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
   else delete headers['content-type'];
   if (response.cookies.length) headers['set-cookie'] = response.cookies.map(serializeCookie);
   // Checked here, where `respond` can still turn a bad header into the dialect's 500, rather than in
   // the framework's writer, which would throw after the adapter handed over.
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
     validateHeaderName(name);
-    validateHeaderValue(name, value as string); // also checks each entry of an array, and refuses undefined
+    validateHeaderValue(name, headers[name] as string); // also checks each entry of an array, and refuses undefined
   }
   if (!Number.isInteger(response.status) || response.status < 200 || response.status > 599) throw new RangeError('invalid status');
   return { status: response.status, headers, body };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTrustedProxy, resolveClientIp, resolveProtocol, throttleKeyOf } from './client-address.js';
+import { ipAllowed, parseAddress } from '../tokens/settings.js';
 
 describe('resolveClientIp', () => {
   it('ignores X-Forwarded-For unless the socket peer is trusted', () => {
@@ -55,5 +56,24 @@ describe('throttleKeyOf', () => {
     expect(throttleKeyOf('2001:db8:1:2::1')).toBe(throttleKeyOf('2001:db8:1:2:ffff:ffff:ffff:ffff'));
     expect(throttleKeyOf('2001:db8:1:2::1')).not.toBe(throttleKeyOf('2001:db8:1:3::1'));
     expect(throttleKeyOf('not an address')).toBe('not an address');
+  });
+});
+
+describe('parsed addresses are memoised, bounded, and never change an answer', () => {
+  it('3,000 distinct client addresses (past the cache bound), then the first again: every answer as without a cache', () => {
+    const addresses = Array.from({ length: 3000 }, (_, i) => (i % 2 ? `::ffff:10.${(i >> 8) & 255}.${i & 255}.7` : `2001:db8::${i.toString(16)}`));
+    for (const round of [0, 1]) {
+      for (const a of addresses.slice(0, round ? 50 : undefined)) {
+        const expected = parseAddress(a)!.toString();
+        expect(resolveClientIp(a, undefined, false)).toBe(expected);
+        expect(ipAllowed(a, ['10.0.0.0/8'])).toBe(expected.startsWith('10.'));
+        expect(ipAllowed(a, ['2001:db8::/32'])).toBe(expected.startsWith('2001:db8'));
+      }
+    }
+    expect(resolveClientIp('not an address', undefined, false)).toBe('not an address');
+    expect(ipAllowed('not an address', ['0.0.0.0/0', '::/0'])).toBe(false);
+    // Longer than any address: parsed each time, not kept.
+    const long = `fe80::1%${'x'.repeat(100)}`;
+    expect(ipAllowed(long, ['fe80::/10'])).toBe(parseAddress(long) !== null);
   });
 });

@@ -1,5 +1,5 @@
 import type { IPv6 } from 'ipaddr.js';
-import { ipAllowed, parseAddress } from '../tokens/settings.js';
+import { ipAllowed, normalisedAddress, parseAddress } from '../tokens/settings.js';
 import type { HeaderValue } from '../contract/http.js';
 
 /**
@@ -67,5 +67,5 @@ function isTrusted(address: string, trust: TrustProxy, hopsSoFar: number): boole
 }
 
 function normalise(address: string): string {
-  return parseAddress(address)?.toString() ?? address;
+  return normalisedAddress(address) ?? address;
 }

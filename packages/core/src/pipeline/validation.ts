@@ -62,8 +62,27 @@ export function findUnstorableString(value: unknown): string | null {
   return null;
 }
 
+/**
+ * True when some string (value or key) in `value` is one `isStorableString` refuses. Recursive, depth-bounded as
+ * `findUnstorableString` is, and allocation-free: every request body goes through it, and almost none fail.
+ */
+function hasUnstorableString(node: unknown, depth: number): boolean {
+  if (typeof node === 'string') return !isStorableString(node);
+  if (node === null || typeof node !== 'object' || depth >= MAX_WALK_DEPTH) return false;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (hasUnstorableString(node[i], depth + 1)) return true;
+    return false;
+  }
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    if (!isStorableString(key) || hasUnstorableString((node as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
 /** Refuses input carrying characters no store can hold, as a validation error naming the field. */
 export function assertStorableInput(value: unknown): void {
+  if (!hasUnstorableString(value, 0)) return;
   const path = findUnstorableString(value);
   if (path === null) return;
   const issues: ValidationIssue[] = [{ path, message: 'must not contain NUL or unpaired surrogate characters', code: 'invalid_characters' }];

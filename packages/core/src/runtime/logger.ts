@@ -36,8 +36,36 @@ export function unconfiguredLogger(): Logger {
       { code: NO_LOGGER_WARNING_CODE },
     );
   };
-  const logger: Logger = { debug: noop, info: noop, warn: noop, error, child: (bindings) => bound(logger, bindings) };
-  return logger;
+  const report = (merged: object) => {
+    if (!warned) error(merged);
+  };
+  const child = (bindings: Record<string, unknown>): Logger => new UnconfiguredChild(bindings, report);
+  return { debug: noop, info: noop, warn: noop, error, child };
+}
+
+/**
+ * A child of the unconfigured logger (one per request): as cheap as its parent — a plain class instance with
+ * shared no-op methods; only `error` does anything, so only it merges the bindings.
+ */
+class UnconfiguredChild implements Logger {
+  constructor(
+    private readonly bindings: Record<string, unknown>,
+    private readonly report: (merged: object) => void,
+  ) {}
+  debug(): void {}
+  info(): void {}
+  warn(): void {}
+  error(objOrMsg: object | string): void {
+    this.report(typeof objOrMsg === 'string' ? { ...this.bindings } : { ...this.bindings, ...objOrMsg });
+  }
+  child(more: Record<string, unknown>): Logger {
+    return new UnconfiguredChild({ ...this.bindings, ...more }, this.report);
+  }
+}
+
+/** True for the loggers that drop info lines (the unconfigured default and `silentLogger`): nothing to build for them. */
+export function discardsInfo(logger: Logger): boolean {
+  return logger instanceof UnconfiguredChild || logger.info === noop;
 }
 
 /**

@@ -216,46 +216,102 @@ export class MemoryUserStore implements UserStore {
   }
 }
 
-/** Sessions are read on every token use: a shallow copy (dates are never mutated) instead of structuredClone. */
-const copySession = (s: TokenSession): TokenSession => ({ ...s, trustedIps: [...s.trustedIps] });
+/**
+ * A session as this store keeps it: times as epoch milliseconds and the trusted IPs frozen (the usual
+ * allow-everything list shared), so a stored session is one small object rather than four Dates and an array —
+ * a memory store holds every live session, and what it holds is what the garbage collector walks.
+ */
+interface StoredSession {
+  jti: string;
+  subjectKey: string;
+  authMethod: string;
+  createdAt: number;
+  ttl: number;
+  maxExpiresAt: number;
+  expiresAt: number;
+  numUsesLimit: number;
+  numUses: number;
+  trustedIps: readonly string[];
+  revokedAt: number | null;
+}
+
+const ALLOW_ALL: readonly string[] = Object.freeze(['0.0.0.0/0', '::/0']);
+
+function frozenIps(ips: readonly string[]): readonly string[] {
+  if (ips.length === 2 && ips[0] === ALLOW_ALL[0] && ips[1] === ALLOW_ALL[1]) return ALLOW_ALL;
+  return Object.freeze([...ips]);
+}
+
+function stored(s: TokenSession): StoredSession {
+  return {
+    jti: s.jti,
+    subjectKey: s.subjectKey,
+    authMethod: s.authMethod,
+    createdAt: s.createdAt.getTime(),
+    ttl: s.ttl,
+    maxExpiresAt: s.maxExpiresAt.getTime(),
+    expiresAt: s.expiresAt.getTime(),
+    numUsesLimit: s.numUsesLimit,
+    numUses: s.numUses,
+    trustedIps: frozenIps(s.trustedIps),
+    revokedAt: s.revokedAt ? s.revokedAt.getTime() : null,
+  };
+}
+
+/** What callers get: a fresh `TokenSession` (their own Dates and array), never the stored record. */
+function sessionOf(s: StoredSession): TokenSession {
+  return {
+    jti: s.jti,
+    subjectKey: s.subjectKey,
+    authMethod: s.authMethod,
+    createdAt: new Date(s.createdAt),
+    ttl: s.ttl,
+    maxExpiresAt: new Date(s.maxExpiresAt),
+    expiresAt: new Date(s.expiresAt),
+    numUsesLimit: s.numUsesLimit,
+    numUses: s.numUses,
+    trustedIps: [...s.trustedIps],
+    revokedAt: s.revokedAt === null ? null : new Date(s.revokedAt),
+  };
+}
 
 export class MemoryTokenStore implements TokenStore {
-  #sessions = new Map<string, TokenSession>();
+  #sessions = new Map<string, StoredSession>();
   #subjectRevocations = new Map<string, Date>();
   #refresh = new Map<string, RefreshTokenRecord>();
   #revokedFamilies = new Set<string>();
 
   async createSession(session: TokenSession) {
-    this.#sessions.set(session.jti, copySession(session));
+    this.#sessions.set(session.jti, stored(session));
   }
   async getSession(jti: string) {
     const s = this.#sessions.get(jti);
-    return s ? copySession(s) : null;
+    return s ? sessionOf(s) : null;
   }
   async useSession(jti: string, opts: { consume: boolean; now: Date }): Promise<UseTokenResult> {
     const s = this.#sessions.get(jti);
     if (!s) return { status: 'unknown', session: null };
     const revokedBefore = this.#subjectRevocations.get(s.subjectKey);
-    if (s.revokedAt || (revokedBefore && s.createdAt.getTime() <= revokedBefore.getTime())) {
-      return { status: 'revoked', session: copySession(s) };
+    if (s.revokedAt !== null || (revokedBefore && s.createdAt <= revokedBefore.getTime())) {
+      return { status: 'revoked', session: sessionOf(s) };
     }
-    if (s.expiresAt.getTime() <= opts.now.getTime()) return { status: 'expired', session: copySession(s) };
+    if (s.expiresAt <= opts.now.getTime()) return { status: 'expired', session: sessionOf(s) };
     if (opts.consume && s.numUsesLimit > 0) {
-      if (s.numUses >= s.numUsesLimit) return { status: 'exhausted', session: copySession(s) };
+      if (s.numUses >= s.numUsesLimit) return { status: 'exhausted', session: sessionOf(s) };
       s.numUses += 1;
     }
-    return { status: 'ok', session: copySession(s) };
+    return { status: 'ok', session: sessionOf(s) };
   }
   async extendSession(jti: string, expiresAt: Date) {
     const s = this.#sessions.get(jti);
-    if (!s || s.revokedAt) return null;
-    s.expiresAt = expiresAt;
-    return copySession(s);
+    if (!s || s.revokedAt !== null) return null;
+    s.expiresAt = expiresAt.getTime();
+    return sessionOf(s);
   }
   async revokeSession(jti: string, now: Date) {
     const s = this.#sessions.get(jti);
-    if (!s || s.revokedAt) return false;
-    s.revokedAt = now;
+    if (!s || s.revokedAt !== null) return false;
+    s.revokedAt = now.getTime();
     return true;
   }
   async revokeSubject(subjectKey: string, before: Date) {
@@ -265,8 +321,8 @@ export class MemoryTokenStore implements TokenStore {
   async revokeSubjectMethod(subjectKey: string, authMethod: string, now: Date) {
     let n = 0;
     for (const s of this.#sessions.values()) {
-      if (s.subjectKey === subjectKey && s.authMethod === authMethod && !s.revokedAt) {
-        s.revokedAt = now;
+      if (s.subjectKey === subjectKey && s.authMethod === authMethod && s.revokedAt === null) {
+        s.revokedAt = now.getTime();
         n++;
       }
     }
@@ -293,7 +349,7 @@ export class MemoryTokenStore implements TokenStore {
   }
   async purgeExpired(now: Date) {
     const t = now.getTime();
-    return purge(this.#sessions, (s) => s.expiresAt.getTime() <= t) + purge(this.#refresh, (r) => r.expiresAt.getTime() <= t);
+    return purge(this.#sessions, (s) => s.expiresAt <= t) + purge(this.#refresh, (r) => r.expiresAt.getTime() <= t);
   }
 }
 

@@ -23,8 +23,8 @@ const instrumented = new WeakSet<Stores>();
 
 /** The same stores, every port method in a `gatehouse.store <port>.<method>` span (operation names only: no arguments). */
 export function instrumentStores(stores: Stores, telemetry: Telemetry): Stores {
-  // Stores handed from one Gatehouse to another are wrapped once.
-  if (instrumented.has(stores)) return stores;
+  // Stores handed from one Gatehouse to another are wrapped once; with telemetry off, not at all.
+  if (instrumented.has(stores) || !telemetry.enabled) return stores;
   const wrapped: Stores = { ...stores };
   for (const portName of PORTS) {
     const port = stores[portName] as unknown as Record<string, (...args: unknown[]) => unknown> | undefined;
@@ -35,7 +35,9 @@ export function instrumentStores(stores: Stores, telemetry: Telemetry): Stores {
     for (const method of methods) {
       const name = `gatehouse.store ${portName}.${method}`;
       const attributes = { 'db.operation.name': `${portName}.${method}` };
-      proxy[method] = (...args: unknown[]) => telemetry.span(name, attributes, async () => port[method]!.apply(port, args), SpanKind.CLIENT);
+      // Until an SDK records, the call goes straight to the port: no span bookkeeping, no extra promise.
+      proxy[method] = (...args: unknown[]) =>
+        telemetry.tracing ? telemetry.span(name, attributes, async () => port[method]!.apply(port, args), SpanKind.CLIENT) : port[method]!.apply(port, args);
     }
     // Getters run on the real port (private fields), not on the wrapper.
     for (const name of accessors) Object.defineProperty(proxy, name, { get: () => port[name], enumerable: true });
@@ -51,8 +53,10 @@ export function instrumentStores(stores: Stores, telemetry: Telemetry): Stores {
  * failures counted by strategy and host (`server.address`, bounded). Built once per strategy, not per request.
  */
 export function instrumentHttp(http: OutboundHttp, telemetry: Telemetry, strategy: string): OutboundHttp {
+  if (!telemetry.enabled) return http;
   return {
     request(url, init) {
+      if (!telemetry.tracing && !telemetry.metering) return http.request(url, init);
       const target = new URL(url);
       const host = telemetry.labels.value('server.address', target.hostname);
       const started = performance.now();

@@ -6,7 +6,7 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness } from '../test-support/harness.js';
 import { createServer } from 'node:http';
@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { createOutboundHttp } from '../http/outbound.js';
 import { instrumentHttp } from './instrument.js';
 import { BoundedLabels, Telemetry } from './telemetry.js';
+import { createMemoryStores } from '../stores/memory.js';
 
 const spans = new InMemorySpanExporter();
 const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
@@ -160,6 +161,39 @@ describe('telemetry', () => {
     const durations = metrics.find((m) => m.descriptor.name === 'gatehouse.upstream.duration')!.dataPoints;
     expect(durations.map((p) => [p.attributes, (p.value as { count: number }).count])).toEqual([[{ 'gatehouse.strategy': 'sts-like', 'server.address': '127.0.0.1' }, 3]]);
     await provider.shutdown();
+  });
+
+  it('without an SDK nothing is traced; an SDK registered globally after createGatehouse is picked up on the next login', async () => {
+    const { login } = await harness();
+    const gh = new Telemetry();
+    expect(gh.tracing).toBe(false);
+    expect(gh.metering).toBe(false);
+    spans.reset();
+    expect((await login({})).status).toBe(200);
+    expect(spans.getFinishedSpans()).toEqual([]);
+    // The no-op check is made per call, against the global proxy's delegate, not once at start-up.
+    expect(trace.setGlobalTracerProvider(tracerProvider)).toBe(true);
+    try {
+      expect(gh.tracing).toBe(true);
+      const res = await login({});
+      expect(res.status).toBe(200);
+      const names = spans.getFinishedSpans().map((s) => s.name);
+      expect(names).toEqual(expect.arrayContaining(['gatehouse fake', 'gatehouse.strategy', 'gatehouse.store tokens.createSession']));
+    } finally {
+      trace.disable();
+    }
+  });
+
+  it('enabled: false records nothing whatever providers are given, and leaves the stores unwrapped', async () => {
+    spans.reset();
+    const stores = createMemoryStores();
+    const before = (await collect()).reduce((n, m) => n + m.dataPoints.length, 0);
+    const { gh, login } = await harness({ stores, telemetry: { tracerProvider, meterProvider, enabled: false } });
+    expect(gh.stores).toBe(stores);
+    expect((await login({})).status).toBe(200);
+    expect((await login({ secret: 'wrong-secret' })).status).toBe(401);
+    expect(spans.getFinishedSpans()).toEqual([]);
+    expect((await collect()).reduce((n, m) => n + m.dataPoints.length, 0)).toBe(before);
   });
 
   it('BoundedLabels turns everything past 64 distinct values into `other`', () => {

@@ -10,8 +10,11 @@
  * label or a span attribute.
  */
 import {
+  createNoopMeter,
   metrics as metricsApi,
+  ProxyTracerProvider,
   trace as traceApi,
+  INVALID_SPAN_CONTEXT,
   SpanKind,
   SpanStatusCode,
   type Attributes,
@@ -31,10 +34,24 @@ export interface TelemetryOptions {
   tracerProvider?: TracerProvider;
   /** Default: the global provider at `createGatehouse` time. */
   meterProvider?: MeterProvider;
+  /**
+   * `false`: no span and no metric at all, whatever is registered (stores and outbound calls are not even
+   * wrapped). Default `true`. Without an SDK the API's no-ops already cost next to nothing (docs/benchmarks.md).
+   */
+  enabled?: boolean;
 }
 
 /** Seconds: OpenTelemetry's HTTP duration buckets (the SDK's default ones are for milliseconds). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+/**
+ * What the global tracer provider delegates to until an SDK registers one. `trace.getTracerProvider()` is a proxy
+ * whose delegate is this until then; comparing with it is how the no-op case is recognised, per call, so an SDK
+ * registered after `createGatehouse` is picked up as the proxy itself picks it up.
+ */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+const NOOP_METER = createNoopMeter();
+/** The span handed to `span()` callbacks while nothing records: every method a no-op. */
+const NON_RECORDING_SPAN = traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Distinct values per label before the rest read `other`: a label can never grow without bound. */
 const MAX_LABEL_VALUES = 64;
@@ -70,9 +87,18 @@ export class Telemetry {
   readonly tokensVerified: Counter;
   readonly tokensRevoked: Counter;
 
+  /** False only with `enabled: false`: then nothing is wrapped or recorded. */
+  readonly enabled: boolean;
+  /** True when the metric instruments record (a real meter); false for the API's no-op meter or `enabled: false`. */
+  readonly metering: boolean;
+  readonly #tracerProvider: TracerProvider;
+
   constructor(options: TelemetryOptions = {}) {
-    this.tracer = (options.tracerProvider ?? traceApi.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE);
-    this.meter = (options.meterProvider ?? metricsApi.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE);
+    this.enabled = options.enabled !== false;
+    this.#tracerProvider = this.enabled ? (options.tracerProvider ?? traceApi.getTracerProvider()) : NOOP_TRACER_PROVIDER;
+    this.tracer = this.#tracerProvider.getTracer(INSTRUMENTATION_SCOPE);
+    this.meter = this.enabled ? (options.meterProvider ?? metricsApi.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE) : NOOP_METER;
+    this.metering = this.meter !== NOOP_METER;
     const m = this.meter;
     this.loginAttempts = m.createCounter('gatehouse.login.attempts', { description: 'Login attempts by strategy, outcome and reason code' });
     this.loginDuration = m.createHistogram('gatehouse.login.duration', { description: 'Login duration by strategy and outcome', unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
@@ -95,8 +121,29 @@ export class Telemetry {
       });
   }
 
-  /** Runs `fn` in a new active span, ending it with the outcome; errors are recorded by type only (never their message). */
-  async span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+  /**
+   * True when spans may be recorded: a tracer provider other than the API's no-op. Checked on every call (a
+   * pointer comparison), so the hot paths skip span bookkeeping entirely until an SDK is registered.
+   */
+  get tracing(): boolean {
+    const provider = this.#tracerProvider as TracerProvider & { getDelegate?: () => TracerProvider };
+    if (provider === NOOP_TRACER_PROVIDER) return false;
+    return typeof provider.getDelegate !== 'function' || provider.getDelegate() !== NOOP_TRACER_PROVIDER;
+  }
+
+  /**
+   * Runs `fn` in a new active span, ending it with the outcome; errors are recorded by type only (never their
+   * message). While nothing records (`tracing` false) `fn` runs directly with a non-recording span: the no-op
+   * tracer would only re-wrap the active span context, which `fn` sees unchanged either way.
+   */
+  span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+    if (!this.tracing) {
+      try {
+        return Promise.resolve(fn(NON_RECORDING_SPAN));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    }
     return this.tracer.startActiveSpan(name, { kind, attributes }, async (span) => {
       try {
         return await fn(span);

@@ -1,12 +1,13 @@
+import type { KeyObject } from 'node:crypto';
 import { randomId } from '../runtime/random-id.js';
 import type { JWTPayload } from 'jose';
-import { signCompactJws } from './jws-sign.js';
-import { decodeCompactJws, verifyJwsSignature } from './jws-verify.js';
+import { encodeJwsHeader, signWithEncodedHeader } from './jws-sign.js';
+import { decodeJsonPart, isBase64urlSignature, verifyCompactSignature } from './jws-verify.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
 import type { Subject } from '../contract/strategy.js';
-import { KeyManager } from './keys.js';
+import { KeyManager, type SigningKey } from './keys.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import { ipAllowed, resolveTokenSettings, type ResolvedTokenSettings, type TokenSettings } from './settings.js';
 import { confirmationOf, type Confirmation, type Presentation, type TokenBinding } from '../binding/token-binding.js';
@@ -182,9 +183,11 @@ export class TokenIssuer {
       revokedAt: null,
     };
     await this.tokens.createSession(session);
-    const { token, kid } = await this.#sign(input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps, cnf);
-    this.telemetry.tokensIssued.add(1, { 'gatehouse.auth_method': this.telemetry.labels.value('auth_method', input.authMethod) });
-    return {
+    const signer = this.keys.currentSigningKey() ?? (await this.keys.signingKey());
+    const token = this.#sign(signer, input.subject, input.authMethod, jti, now, expiresAt, settings.accessTokenTrustedIps, cnf);
+    const kid = signer.kid;
+    this.#countIssued(input.authMethod);
+    const issued: IssuedToken = {
       token,
       jti,
       kid,
@@ -195,8 +198,10 @@ export class TokenIssuer {
       expiresIn: ttl,
       accessTokenMaxTTL: periodic ? 0 : settings.accessTokenMaxTTL,
       settings,
-      ...bindingOf(cnf),
+      tokenType: cnf?.jkt ? 'DPoP' : 'Bearer',
     };
+    if (cnf) issued.cnf = cnf;
+    return issued;
   }
 
   /** Verifies signature (allow-listed asymmetric algorithms only), typ, iss, aud, exp/nbf, trusted IPs, and the session. */
@@ -213,12 +218,7 @@ export class TokenIssuer {
 
   async #verify(token: string, options: VerifyOptions): Promise<VerifiedToken> {
     const verified = await this.#verifyJwt(token);
-    if (options.clientIp !== undefined) {
-      const ips = Array.isArray(verified.claims.trusted_ips) ? (verified.claims.trusted_ips as string[]) : null;
-      if (ips && !ipAllowed(options.clientIp, ips)) {
-        throw new AuthError({ kind: 'forbidden', reasonCode: 'ip_not_trusted', message: 'Access denied: IP address not allowed' });
-      }
-    }
+    if (options.clientIp !== undefined) this.#checkTrustedIps(verified, options.clientIp);
     // Before the session: a thief without the key must not spend the token's uses.
     if (options.presentation !== 'unchecked') await this.#enforceBinding(verified, options.presentation);
     const stateful = options.stateful ?? 'consume';
@@ -250,8 +250,10 @@ export class TokenIssuer {
     const claims = publicClaimsOf(current.claims as Record<string, unknown>);
     const subject: Subject = claims ? { ...current.subject, claims } : current.subject;
     const cnf = confirmation(confirmationOf(current.claims.cnf));
-    const { token: renewed, kid } = await this.#sign(subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps, cnf);
-    this.telemetry.tokensIssued.add(1, { 'gatehouse.auth_method': this.telemetry.labels.value('auth_method', current.authMethod) });
+    const signer = this.keys.currentSigningKey() ?? (await this.keys.signingKey());
+    const renewed = this.#sign(signer, subject, current.authMethod, session.jti, now, expiresAt, session.trustedIps, cnf);
+    const kid = signer.kid;
+    this.#countIssued(current.authMethod);
     const maxTtl = periodic ? 0 : Math.round((session.maxExpiresAt.getTime() - session.createdAt.getTime()) / 1000);
     return {
       token: renewed,
@@ -334,6 +336,25 @@ export class TokenIssuer {
     return this.keys.rotate();
   }
 
+  /** Encoded protected headers by kid: the same bytes for every token a key signs. Bounded by the keys in use. */
+  readonly #headers = new Map<string, string>();
+
+  #encodedHeader(kid: string, alg: SigningAlgorithm): string {
+    // A kid names one key, of one algorithm.
+    let header = this.#headers.get(kid);
+    if (header === undefined) {
+      if (this.#headers.size >= 16) this.#headers.clear();
+      header = encodeJwsHeader(alg, { kid, typ: TOKEN_TYPE });
+      this.#headers.set(kid, header);
+    }
+    return header;
+  }
+
+  #countIssued(authMethod: string): void {
+    const t = this.telemetry;
+    if (t.metering) t.tokensIssued.add(1, { 'gatehouse.auth_method': t.labels.value('auth_method', authMethod) });
+  }
+
   async #enforceBinding(verified: VerifiedToken, presentation: Presentation | undefined): Promise<void> {
     const cnf = verified.claims.cnf;
     if (cnf === undefined && presentation?.scheme !== 'DPoP') return;
@@ -341,44 +362,109 @@ export class TokenIssuer {
     await this.binding.enforce(verified.token, cnf, presentation);
   }
 
-  async #sign(subject: Subject, authMethod: string, jti: string, now: Date, expiresAt: Date, trustedIps: string[], cnf?: Confirmation) {
-    const { kid, alg, key } = await this.keys.signingKey();
-    const extra: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(subject.claims ?? {})) if (!RESERVED_CLAIMS.has(k)) extra[k] = v;
+  /** The signed token; synchronous once the key is in hand (`currentSigningKey`, else `await signingKey()`). */
+  #sign(signer: SigningKey, subject: Subject, authMethod: string, jti: string, now: Date, expiresAt: Date, trustedIps: string[], cnf?: Confirmation): string {
+    const { kid, alg, key } = signer;
     const allowsAll = trustedIps.length === 0 || (trustedIps.includes('0.0.0.0/0') && trustedIps.includes('::/0'));
     const iat = Math.floor(now.getTime() / 1000);
-    const token = signCompactJws(alg, key, { kid, typ: TOKEN_TYPE }, {
-      ...extra,
-      sub_type: subject.type,
-      auth_method: authMethod,
-      ...(allowsAll ? {} : { trusted_ips: trustedIps }),
-      ...(cnf ? { cnf } : {}),
-      iss: this.options.issuer,
-      aud: this.options.audience,
-      sub: subject.id,
-      jti,
-      iat,
-      nbf: iat,
-      exp: Math.floor(expiresAt.getTime() / 1000),
-    });
-    return { token, kid };
+    // Built by assignment, in this order: the subject's own claims (never a registered one), then ours.
+    const payload: Record<string, unknown> = {};
+    const claims = subject.claims;
+    if (claims) for (const k of Object.keys(claims)) if (!RESERVED_CLAIMS.has(k) && k !== '__proto__') payload[k] = claims[k];
+    payload.sub_type = subject.type;
+    payload.auth_method = authMethod;
+    if (!allowsAll) payload.trusted_ips = trustedIps;
+    if (cnf) payload.cnf = cnf;
+    payload.iss = this.options.issuer;
+    payload.aud = this.options.audience;
+    payload.sub = subject.id;
+    payload.jti = jti;
+    payload.iat = iat;
+    payload.nbf = iat;
+    payload.exp = Math.floor(expiresAt.getTime() / 1000);
+    return signWithEncodedHeader(alg, key, this.#encodedHeader(kid, alg), payload);
   }
 
-  /** Signature (fast path in jws-verify.ts), then the same claim checks jose's jwtVerify would make. */
-  async #verifyJwt(token: string): Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw unauth('token_malformed');
-    const jws = decodeCompactJws(token);
-    if (!jws) throw unauth('token_invalid');
-    const { header, payload } = jws;
-    const alg = header.alg;
-    if (typeof alg !== 'string' || !(this.options.acceptAlgorithms as string[]).includes(alg)) throw unauth('token_alg_not_allowed');
-    if (header.crit !== undefined || header.b64 !== undefined) throw unauth('token_invalid');
-    const key = this.keys.cachedVerificationKey(header.kid, alg) ?? (await this.keys.verificationKey(header.kid, alg));
-    if (!key) throw unauth('token_unknown_key');
-    if (!verifyJwsSignature(alg as SigningAlgorithm, key, jws)) throw unauth('token_bad_signature');
-    if (header.typ !== TOKEN_TYPE) throw unauth('token_claim_typ');
+  /**
+   * Offline verification with no `await` anywhere, for resource servers: signature (allow-listed asymmetric
+   * algorithms only), `typ`, `iss`, `aud`, `exp`/`nbf` and trusted IPs — the checks of `verify(token, { stateful:
+   * 'none' })`, with the same reason codes. Keys come from this instance's view, refreshed in the background
+   * (`KeyManager.verificationKeySync`); call `await issuer.keys.reload()` once at start-up, or the first calls
+   * are refused as `keys_not_loaded` (503). No session check: a revoked token passes until it expires (use
+   * `verify` with `stateful: 'check'` where revocation must apply). A bound token (`cnf`) is refused unless
+   * `presentation: 'unchecked'` says the caller checks the binding itself: its proof needs the replay store.
+   */
+  verifySync(token: string, options: { clientIp?: string; presentation?: 'unchecked' } = {}): VerifiedToken {
+    try {
+      const now = this.clock.now().getTime();
+      const parsed = this.#parseJwt(token);
+      const key = this.keys.verificationKeySync(parsed.header.kid, parsed.header.alg, now);
+      const verified = this.#checkJwt(token, parsed, key, Math.floor(now / 1000));
+      if (options.clientIp !== undefined) this.#checkTrustedIps(verified, options.clientIp);
+      if (options.presentation !== 'unchecked') this.#refuseBoundWithoutPresentation(verified);
+      if (this.telemetry.metering) this.telemetry.tokensVerified.add(1, { 'gatehouse.result': 'valid' });
+      return verified;
+    } catch (err) {
+      if (this.telemetry.metering) this.telemetry.tokensVerified.add(1, { 'gatehouse.result': 'refused' });
+      throw err;
+    }
+  }
 
-    const now = Math.floor(this.clock.now().getTime() / 1000);
+  /** Signature (jws-verify.ts on node:crypto), then the same claim checks jose's jwtVerify would make. */
+  async #verifyJwt(token: string): Promise<VerifiedToken> {
+    const parsed = this.#parseJwt(token);
+    const { kid, alg } = parsed.header;
+    const key = this.keys.cachedVerificationKey(kid, alg) ?? (await this.keys.verificationKey(kid, alg));
+    return this.#checkJwt(token, parsed, key, Math.floor(this.clock.now().getTime() / 1000));
+  }
+
+  /**
+   * Protected headers already seen on a token whose signature verified, by their encoded text: every token a key
+   * signs carries the same one, so its alphabet, JSON and `alg`/`crit`/`b64` checks are made once per key, not per
+   * token. Only headers of verified tokens enter, and the map is bounded. The last one is compared first (a
+   * prefix comparison, cheaper than hashing the header for a lookup): tokens of the current key.
+   */
+  readonly #checkedHeaders = new Map<string, CheckedHeader>();
+  #lastHeader: CheckedHeader | undefined;
+
+  /** Shape, header and payload: everything before the key lookup. Refusals in the order the checks always ran. */
+  #parseJwt(token: string): ParsedJwt {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw unauth('token_malformed');
+    let known = this.#lastHeader;
+    let a: number;
+    // A base64url header holds no '.': when the token starts with a known header and a dot, that is its first dot.
+    if (known && token.charCodeAt(known.encoded.length) === 46 && token.startsWith(known.encoded)) {
+      a = known.encoded.length;
+    } else {
+      a = token.indexOf('.');
+      known = a > 0 ? this.#checkedHeaders.get(token.slice(0, a)) : undefined;
+    }
+    const b = token.indexOf('.', a + 1);
+    if (a <= 0 || b <= a + 1 || b === token.length - 1 || token.indexOf('.', b + 1) !== -1) throw unauth('token_invalid');
+    const header = known ? undefined : decodeJsonPart(token.slice(0, a));
+    const payload = (known || header) && decodeJsonPart(token.slice(a + 1, b));
+    if (!payload || !isBase64urlSignature(token, b)) throw unauth('token_invalid');
+    if (known) return { header: known, known: true, payload, secondDot: b };
+    const alg = header!.alg;
+    if (typeof alg !== 'string' || !(this.options.acceptAlgorithms as string[]).includes(alg)) throw unauth('token_alg_not_allowed');
+    if (header!.crit !== undefined || header!.b64 !== undefined) throw unauth('token_invalid');
+    const checked: CheckedHeader = { encoded: token.slice(0, a), alg: alg as SigningAlgorithm, kid: header!.kid, typOk: header!.typ === TOKEN_TYPE };
+    return { header: checked, known: false, payload, secondDot: b };
+  }
+
+  /** Signature, then the claims, in the order the checks always ran; `now` in seconds. */
+  #checkJwt(token: string, parsed: ParsedJwt, key: KeyObject | null, now: number): VerifiedToken {
+    if (!key) throw unauth('token_unknown_key');
+    const header = parsed.header;
+    if (!verifyCompactSignature(header.alg, key, token, parsed.secondDot)) throw unauth('token_bad_signature');
+    if (!parsed.known) {
+      if (this.#checkedHeaders.size >= 64) this.#checkedHeaders.clear();
+      this.#checkedHeaders.set(header.encoded, header);
+    }
+    this.#lastHeader = header;
+    if (!header.typOk) throw unauth('token_claim_typ');
+
+    const payload = parsed.payload;
     const leeway = this.options.leewaySeconds;
     const { sub, jti, exp, iat, nbf, iss, aud } = payload;
     if (typeof sub !== 'string' || typeof jti !== 'string' || !isNumericDate(exp) || !isNumericDate(iat)) throw unauth('token_invalid');
@@ -402,6 +488,37 @@ export class TokenIssuer {
       claims: payload as JWTPayload,
     };
   }
+
+  #checkTrustedIps(verified: VerifiedToken, clientIp: string): void {
+    const ips = Array.isArray(verified.claims.trusted_ips) ? (verified.claims.trusted_ips as string[]) : null;
+    if (ips && !ipAllowed(clientIp, ips)) {
+      throw new AuthError({ kind: 'forbidden', reasonCode: 'ip_not_trusted', message: 'Access denied: IP address not allowed' });
+    }
+  }
+
+  /** What `#enforceBinding` decides without a presentation, synchronously: a bound token is refused. */
+  #refuseBoundWithoutPresentation(verified: VerifiedToken): void {
+    const cnf = verified.claims.cnf;
+    if (cnf === undefined) return;
+    if (!this.binding) throw unauth('token_binding_unverifiable');
+    this.binding.refuseUnpresented(cnf);
+  }
+}
+
+interface CheckedHeader {
+  /** The header as it appears in the token. */
+  encoded: string;
+  alg: SigningAlgorithm;
+  kid: unknown;
+  typOk: boolean;
+}
+
+interface ParsedJwt {
+  header: CheckedHeader;
+  /** The header came from `#checkedHeaders`. */
+  known: boolean;
+  payload: Record<string, unknown>;
+  secondDot: number;
 }
 
 /** The `cnf` to sign, or undefined when nothing binds the token. */

@@ -7,44 +7,61 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from '../stores/ports.js';
 
-export interface DecodedJws {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  signingInput: Buffer;
-  signature: Buffer;
+/** What a signature check reads: the signed bytes and the signature. */
+export interface SignedBytes {
+  signingInput: Uint8Array;
+  signature: Uint8Array;
 }
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Scratch space for decoding: a JSON part, or the signing input and the signature a signature check reads, are
+ * written here instead of into new buffers (a token is at most 8 KiB). Safe because each write and its reader
+ * (`toString`, the synchronous `crypto.verify`) follow each other with no other code in between; a view into it
+ * is never kept, nor held across an `await`.
+ */
+const SCRATCH_HALF = 8192;
+const scratch = Buffer.allocUnsafe(2 * SCRATCH_HALF);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Splits and decodes a compact JWS; null for anything that is not exactly three well-formed parts. */
-export function decodeCompactJws(token: string): DecodedJws | null {
-  const a = token.indexOf('.');
-  const b = token.indexOf('.', a + 1);
-  if (a <= 0 || b <= a + 1 || b === token.length - 1 || token.indexOf('.', b + 1) !== -1) return null;
-  const h = token.slice(0, a);
-  const p = token.slice(a + 1, b);
-  const s = token.slice(b + 1);
-  if (!B64URL.test(h) || !B64URL.test(p) || !B64URL.test(s)) return null;
-  let header: unknown;
-  let payload: unknown;
+/** A base64url JSON object part (header or payload), or null: alphabet checked before decoding, objects only. */
+export function decodeJsonPart(part: string): Record<string, unknown> | null {
+  if (!B64URL.test(part)) return null;
+  let value: unknown;
   try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-    payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+    // Decoded through the scratch buffer: one string out, no intermediate Buffer per part.
+    const length = part.length <= SCRATCH_HALF ? scratch.write(part, 0, 'base64url') : -1;
+    value = JSON.parse(length >= 0 ? scratch.toString('utf8', 0, length) : Buffer.from(part, 'base64url').toString('utf8'));
   } catch {
     return null;
   }
-  if (!isRecord(header) || !isRecord(payload)) return null;
-  return { header, payload, signingInput: Buffer.from(token.slice(0, b), 'latin1'), signature: Buffer.from(s, 'base64url') };
+  return isRecord(value) ? value : null;
+}
+
+/** True when the signature part (after the second dot) is base64url. */
+export function isBase64urlSignature(token: string, secondDot: number): boolean {
+  return B64URL.test(token.slice(secondDot + 1));
+}
+
+/**
+ * Verifies the signature of a compact JWS whose parts were already checked as base64url (`splitCompactJws`,
+ * `decodeJsonPart`, `isBase64urlSignature`), reading it through the scratch buffer.
+ */
+export function verifyCompactSignature(alg: SigningAlgorithm, key: KeyObject, token: string, secondDot: number): boolean {
+  if (secondDot > SCRATCH_HALF || token.length - secondDot - 1 > SCRATCH_HALF) return false;
+  const inputLength = scratch.write(token, 0, secondDot, 'latin1');
+  const signatureLength = scratch.write(token.slice(secondDot + 1), SCRATCH_HALF, 'base64url');
+  return verifyJwsSignature(alg, key, { signingInput: scratch.subarray(0, inputLength), signature: scratch.subarray(SCRATCH_HALF, SCRATCH_HALF + signatureLength) });
 }
 
 const KEY_TYPE: Record<SigningAlgorithm, string> = { EdDSA: 'ed25519', ES256: 'ec', RS256: 'rsa' };
 
 /** Verifies the signature for `alg` with `key`; false on any mismatch (wrong key type, length, bytes). */
-export function verifyJwsSignature(alg: SigningAlgorithm, key: KeyObject, jws: DecodedJws): boolean {
+export function verifyJwsSignature(alg: SigningAlgorithm, key: KeyObject, jws: SignedBytes): boolean {
   if (key.type !== 'public' || key.asymmetricKeyType !== KEY_TYPE[alg]) return false;
   switch (alg) {
     case 'EdDSA':

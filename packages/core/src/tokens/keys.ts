@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { StoreUnavailableError } from '../errors/auth-error.js';
+import { AuthError, StoreUnavailableError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { KeyStore, SigningAlgorithm, StoredKey } from '../stores/ports.js';
 import type { JsonWebKey as NodeJwk } from 'node:crypto';
@@ -60,8 +60,14 @@ export function checkKeyTimings(o: Omit<KeyManagerOptions, 'algorithm'>): void {
 interface LoadedKey {
   stored: StoredKey;
   publicKey: KeyObject;
-  /** Imported the first time the key signs. */
-  privateKey: KeyObject | null;
+  /** Made (private key imported) the first time the key signs. */
+  signer: SigningKey | null;
+}
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  key: KeyObject;
 }
 
 /**
@@ -76,6 +82,7 @@ export class KeyManager {
   /** Clock time at which the last successful load started (its view holds every key added before then). */
   #loadedAt = -Infinity;
   #loading: Promise<void> | null = null;
+  #backgroundReloadAt = -Infinity;
   #adding: Promise<unknown> | null = null;
 
   constructor(
@@ -92,7 +99,9 @@ export class KeyManager {
   }
 
   /** The key new tokens are signed with. Creates the cluster's first key, or rotates when `rotateAfterSeconds` says so. */
-  async signingKey(): Promise<{ kid: string; alg: SigningAlgorithm; key: KeyObject }> {
+  async signingKey(): Promise<SigningKey> {
+    const ready = this.currentSigningKey();
+    if (ready) return ready;
     await this.#fresh(false);
     let chosen = this.#select(this.#now());
     if (!chosen) {
@@ -104,8 +113,18 @@ export class KeyManager {
       await this.#addOnce(this.#open() ?? null);
     }
     if (!chosen) throw new Error('no signing key available');
-    chosen.privateKey ??= createPrivateKey({ key: chosen.stored.privateJwk as NodeJwk, format: 'jwk' });
-    return { kid: chosen.stored.kid, alg: chosen.stored.alg, key: chosen.privateKey };
+    return signerOf(chosen);
+  }
+
+  /**
+   * The signing key, synchronously, when nothing has to be awaited first: the key view is within
+   * `refreshSeconds`, a key signs now, and no rotation is due. Undefined otherwise (then `signingKey()`).
+   */
+  currentSigningKey(): SigningKey | undefined {
+    const now = this.#now();
+    if (now - this.#loadedAt >= this.options.refreshSeconds * 1000 || this.#rotationDue()) return undefined;
+    const chosen = this.#select(now);
+    return chosen ? signerOf(chosen) : undefined;
   }
 
   /**
@@ -120,6 +139,39 @@ export class KeyManager {
       if (kid) return kid;
     }
     throw new Error('could not rotate the signing key: other instances kept rotating at the same time');
+  }
+
+  /**
+   * For synchronous verification: the key for `kid` from this instance's view, never waiting on the store. The view
+   * is kept fresh in the background: re-read when older than `refreshSeconds` (a rotated-in key is published a
+   * propagation window — at least two refresh periods — before it signs, so it is known before any token carries
+   * it), and for an unknown kid at most once per `reloadIntervalMs`. Null for an unknown, expired or
+   * other-algorithm key; throws `keys_not_loaded` (unavailable) before the view was ever loaded (`reload()`).
+   * `now`: the clock's time in ms, when the caller already read it.
+   */
+  verificationKeySync(kid: unknown, alg: string, now: number = this.#now()): KeyObject | null {
+    if (this.#loadedAt === -Infinity) {
+      this.#reloadInBackground(now);
+      throw new AuthError({ kind: 'unavailable', reasonCode: 'keys_not_loaded', message: 'Signing keys are not loaded yet' });
+    }
+    if (now - this.#loadedAt >= this.options.refreshSeconds * 1000) this.#reloadInBackground(now);
+    if (typeof kid !== 'string') return null;
+    const k = this.#keys.get(kid);
+    if (!k) {
+      if (kid.length <= 128 && now - this.#loadedAt >= this.options.reloadIntervalMs) this.#reloadInBackground(now);
+      return null;
+    }
+    return k.stored.alg === alg && (k.stored.notAfter === null || k.stored.notAfter.getTime() > now) ? k.publicKey : null;
+  }
+
+  /**
+   * A reload nobody waits for, one at a time and at most once per `reloadIntervalMs`; a failure (store outage)
+   * keeps the current view, and a later call tries again.
+   */
+  #reloadInBackground(now: number): void {
+    if (this.#loading || now - this.#backgroundReloadAt < this.options.reloadIntervalMs) return;
+    this.#backgroundReloadAt = now;
+    this.reload().catch(() => {});
   }
 
   /**
@@ -180,7 +232,7 @@ export class KeyManager {
       for (const s of stored) {
         if (!this.#live(s)) continue;
         const existing = this.#keys.get(s.kid);
-        next.set(s.kid, existing ? { ...existing, stored: s } : { stored: s, publicKey: createPublicKey({ key: s.publicJwk as NodeJwk, format: 'jwk' }), privateKey: null });
+        next.set(s.kid, existing ? { ...existing, stored: s } : { stored: s, publicKey: createPublicKey({ key: s.publicJwk as NodeJwk, format: 'jwk' }), signer: null });
       }
       this.#keys = next;
       this.#loadedAt = started;
@@ -291,4 +343,9 @@ export class KeyManager {
   #now(): number {
     return this.clock.now().getTime();
   }
+}
+
+function signerOf(k: LoadedKey): SigningKey {
+  k.signer ??= { kid: k.stored.kid, alg: k.stored.alg, key: createPrivateKey({ key: k.stored.privateJwk as NodeJwk, format: 'jwk' }) };
+  return k.signer;
 }

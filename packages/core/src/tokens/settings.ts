@@ -91,9 +91,38 @@ function cachedCidr(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
   return parsed;
 }
 
+/**
+ * Parsed client addresses and their canonical text, by the text as received, read-only (never handed out): every
+ * request normalises its client address and every login checks it against the trusted IPs, and a client sends
+ * many requests. Bounded; the oldest entry goes first. Longer texts than any address are parsed, not kept.
+ */
+interface ParsedAddress {
+  addr: ipaddr.IPv4 | ipaddr.IPv6;
+  text: string;
+}
+const addressCache = new Map<string, ParsedAddress | null>();
+const ADDRESS_CACHE_MAX = 1024;
+
+function cachedAddress(address: string): ParsedAddress | null {
+  let parsed = addressCache.get(address);
+  if (parsed === undefined) {
+    const addr = parseAddress(address);
+    parsed = addr ? { addr, text: addr.toString() } : null;
+    if (address.length > 64) return parsed;
+    if (addressCache.size >= ADDRESS_CACHE_MAX) addressCache.delete(addressCache.keys().next().value!);
+    addressCache.set(address, parsed);
+  }
+  return parsed;
+}
+
+/** The canonical text of an address (IPv4-mapped IPv6 as IPv4), or null when it is not one. */
+export function normalisedAddress(address: string): string | null {
+  return cachedAddress(address)?.text ?? null;
+}
+
 /** True when `address` falls inside one of `cidrs`. An unparsable address matches nothing. */
 export function ipAllowed(address: string, cidrs: readonly string[]): boolean {
-  const addr = parseAddress(address);
+  const addr = cachedAddress(address)?.addr;
   if (!addr) return false;
   for (const cidr of cidrs) {
     const rule = cachedCidr(cidr);
@@ -107,14 +136,16 @@ export function ipAllowed(address: string, cidrs: readonly string[]): boolean {
  * Token settings for one issue: defaults overlaid with the given ones. Settings from an identity method were
  * validated when written (GatehouseAdmin), so this only re-checks the invariants cheaply instead of re-parsing.
  */
+const SETTING_KEYS = Object.keys(DEFAULT_TOKEN_SETTINGS) as (keyof ResolvedTokenSettings)[];
+const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 315_360_000;
+
 export function resolveTokenSettings(given: Partial<TokenSettings> | undefined): ResolvedTokenSettings {
   const s: ResolvedTokenSettings = { ...DEFAULT_TOKEN_SETTINGS };
   if (given) {
-    for (const key of Object.keys(s) as (keyof ResolvedTokenSettings)[]) {
+    for (const key of SETTING_KEYS) {
       if (given[key] !== undefined) (s as Record<string, unknown>)[key] = given[key];
     }
   }
-  const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 315_360_000;
   if (
     !positive(s.accessTokenTTL) ||
     !positive(s.accessTokenMaxTTL) ||
