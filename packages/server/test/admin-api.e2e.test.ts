@@ -84,9 +84,12 @@ async function alicloudLogin(identityId: string): Promise<Answer> {
 }
 
 let ociSecond = 0;
+let ociBase = 0;
 async function ociLogin(identityId: string): Promise<Answer> {
-  // One signature is one login (the strategy refuses it again): each login signs at another second.
-  const body = await buildOciLoginBody({ identityId, userOcid: ociUser.id, tenancyOcid: ociUser.tenancyId, fingerprint: ociUser.fingerprint, privateKeyPem: ociUser.privateKeyPem, region: 'us-ashburn-1', now: new Date(Date.now() - 1000 * ociSecond++) });
+  // One signature is one login (the strategy refuses it again): each login signs at another second, counted back
+  // from one fixed time (counting back from each call's own Date.now() can land on the previous call's second).
+  ociBase ||= Date.now();
+  const body = await buildOciLoginBody({ identityId, userOcid: ociUser.id, tenancyOcid: ociUser.tenancyId, fingerprint: ociUser.fingerprint, privateKeyPem: ociUser.privateKeyPem, region: 'us-ashburn-1', now: new Date(ociBase - 1000 * ociSecond++) });
   return post('/api/v1/auth/oci-auth/login', body);
 }
 

@@ -111,6 +111,9 @@ async function provision(gatehouse: Gatehouse): Promise<Route[]> {
   const suffix = randomBytes(4).toString('hex');
   await createPasswordUser(gatehouse.stores, { username: `operator-${suffix}`, email: `user-${suffix}@example.com`, password: PASSWORD }, { now: new Date(), params: CHEAP_ARGON2 });
   const accessToken = (b: Record<string, unknown>) => b.accessToken as string;
+  // A signature is one login (the strategy refuses it again): each login signs at another second, counted back
+  // from one fixed time (counting back from each call's own Date.now() can land on the previous call's second).
+  const ociBase = Date.now();
   let ociSeconds = 0;
   return [
     { id: 'alicloud', path: '/api/v1/auth/alicloud-auth/login', dialect: 'infisical', token: accessToken, login: async () => ({ body: buildAlicloudLoginBody({ identityId: aliId, accessKeyId: ACCESS_KEY, accessKeySecret: stsSecret }) }) },
@@ -119,8 +122,7 @@ async function provision(gatehouse: Gatehouse): Promise<Route[]> {
       path: '/api/v1/auth/oci-auth/login',
       dialect: 'infisical',
       token: accessToken,
-      // A signature is one login (the strategy refuses it again): each login signs at another second.
-      login: async () => ({ body: await buildOciLoginBody({ identityId: ociId, userOcid: ociUser.id, tenancyOcid: ociUser.tenancyId, fingerprint: ociUser.fingerprint, privateKeyPem: ociUser.privateKeyPem, region: 'us-ashburn-1', now: new Date(Date.now() - 1000 * ociSeconds++) }) }),
+      login: async () => ({ body: await buildOciLoginBody({ identityId: ociId, userOcid: ociUser.id, tenancyOcid: ociUser.tenancyId, fingerprint: ociUser.fingerprint, privateKeyPem: ociUser.privateKeyPem, region: 'us-ashburn-1', now: new Date(ociBase - 1000 * ociSeconds++) }) }),
     },
     { id: 'tls-cert', path: '/api/v1/auth/tls-cert-auth/login', dialect: 'infisical', token: accessToken, login: async () => ({ body: { identityId: tlsId }, headers: { 'x-client-cert': encodeURIComponent(leaf.chainPem) } }) },
     { id: 'ece-password', path: '/api/v1/users/auth/_login', dialect: 'ece', token: (b) => b.token as string, login: async () => ({ body: { username: `operator-${suffix}`, password: PASSWORD } }) },
