@@ -48,6 +48,7 @@ async function alicloudSetup() {
           return { method: 'GET', path: `/?${stsQuery(signed)}`, headers: { accept: 'application/json' } };
         },
         via: (i) => ({ ...JSON_POST, path: '/api/v1/auth/alicloud-auth/login', body: JSON.stringify(bodies[i]) }),
+        bare: (i) => ({ ...JSON_POST, path: '/login', body: JSON.stringify(bodies[i]) }),
       };
     },
     freshBody: () => JSON.stringify(sign()),
@@ -90,6 +91,7 @@ async function ociSetup() {
     pool: () => ({
       direct: (i) => directs[i % directs.length],
       via: (i) => ({ ...JSON_POST, path: '/api/v1/auth/oci-auth/login', body: posts[i % posts.length] }),
+      bare: (i) => ({ ...JSON_POST, path: '/login', body: posts[i % posts.length] }),
     }),
     freshBody: () => posts[next++ % posts.length],
   };
@@ -108,11 +110,14 @@ async function saturation(origin, path, freshBody) {
 
 async function measure(name, setup, { rate, seconds, rounds }) {
   const emulator = await startServer('upstream-emulator.mjs', setup.emulatorConfig);
-  const gatehouse = await startServer('upstream-gatehouse.mjs', { ...setup.gatehouseConfig, emulatorUrl: emulator.origin });
+  const gatehouse = await startServer('upstream-gatehouse.mjs', { ...setup.gatehouseConfig, emulatorUrl: emulator.origin }, { countAllocations: true });
+  // The floor: a hand-written relay on the same stack (Fastify, undici), no auth logic (servers/upstream-bare.mjs).
+  const bare = await startServer('upstream-bare.mjs', { kind: setup.emulatorConfig.kind, emulatorUrl: emulator.origin }, { countAllocations: true });
   const toEmulator = createPacedLoad(emulator.origin, CONNECTIONS);
   const toGatehouse = createPacedLoad(gatehouse.origin, CONNECTIONS);
+  const toBare = createPacedLoad(bare.origin, CONNECTIONS);
   try {
-    const phases = { direct: [], via: [] };
+    const phases = { direct: [], via: [], bare: [] };
     const viaConnections = [];
     let viaLogins = 0;
     let directConnections = 0;
@@ -121,22 +126,32 @@ async function measure(name, setup, { rate, seconds, rounds }) {
     const start = await emulator.ask('stats');
     viaLogins += check(name, 'warm-up', await toGatehouse.run({ rate, seconds: FIRST_WARMUP_SECONDS, next: first.via })).total;
     viaConnections.push((await emulator.ask('stats')).connections - start.connections);
+    const firstBare = setup.pool(Math.round(rate * FIRST_WARMUP_SECONDS));
+    check(name, 'bare warm-up', await toBare.run({ rate, seconds: FIRST_WARMUP_SECONDS, next: firstBare.bare }));
+    const stats = { via: gatehouse, bare };
     for (let round = 0; round < rounds; round++) {
-      for (const path of round % 2 ? ['via', 'direct'] : ['direct', 'via']) {
-        const load = path === 'direct' ? toEmulator : toGatehouse;
+      for (const path of round % 2 ? ['bare', 'via', 'direct'] : ['direct', 'via', 'bare']) {
+        const load = path === 'direct' ? toEmulator : path === 'via' ? toGatehouse : toBare;
+        const server = stats[path] ?? gatehouse;
         const warm = setup.pool(Math.round(rate * WARMUP_SECONDS));
         const timed = setup.pool(Math.round(rate * seconds));
         const before = await emulator.ask('stats');
         const w = check(name, path, await load.run({ rate, seconds: WARMUP_SECONDS, next: warm[path] }));
         // Each `stats` answer covers the time since the previous one: these two open the timed window.
-        const [emulatorMid] = await Promise.all([emulator.ask('stats'), gatehouse.ask('stats')]);
+        const [emulatorMid, gatehouseMid] = await Promise.all([emulator.ask('stats'), server.ask('stats')]);
         const r = check(name, path, await load.run({ rate, seconds, next: timed[path] }));
-        const [emulatorEnd, gatehouseEnd] = await Promise.all([emulator.ask('stats'), gatehouse.ask('stats')]);
-        phases[path].push({ ...r, emulator: emulatorEnd, gatehouse: gatehouseEnd, upstreamCalls: emulatorEnd.requests - emulatorMid.requests });
+        const [emulatorEnd, gatehouseEnd] = await Promise.all([emulator.ask('stats'), server.ask('stats')]);
+        phases[path].push({
+          ...r,
+          emulator: emulatorEnd,
+          gatehouse: gatehouseEnd,
+          upstreamCalls: emulatorEnd.requests - emulatorMid.requests,
+          gatehouseAllocated: gatehouseEnd.allocatedBytes - gatehouseMid.allocatedBytes,
+        });
         if (path === 'via') {
           viaConnections.push(emulatorEnd.connections - before.connections);
           viaLogins += w.total + r.total;
-        } else {
+        } else if (path === 'direct') {
           directConnections += emulatorEnd.connections - before.connections;
         }
       }
@@ -163,6 +178,13 @@ async function measure(name, setup, { rate, seconds, rounds }) {
       'Δp99 ms': ms(avg('via', (p) => p.p99) - avg('direct', (p) => p.p99)),
       'Δp99 per round ms': phases.via.map((v, i) => ms(v.p99 - phases.direct[i].p99)).join(' / '),
       'Gatehouse CPU ms/login': perRequest('via', 'gatehouse'),
+      // Everything the Gatehouse process allocated during the timed via phases (V8's own count at each
+      // collection, --trace-gc-nvp), per login: HTTP parsing, the relay, undici, token issuing — all of it.
+      'Gatehouse KB allocated per login': +(avg('via', (p) => p.gatehouseAllocated / p.total) / 1024).toFixed(1),
+      'bare relay: p50 / p99 ms': `${ms(avg('bare', (p) => p.p50))} / ${ms(avg('bare', (p) => p.p99))}`,
+      'bare relay: Δp50 / Δp99 ms over direct': `${ms(avg('bare', (p) => p.p50) - avg('direct', (p) => p.p50))} / ${ms(avg('bare', (p) => p.p99) - avg('direct', (p) => p.p99))}`,
+      'bare relay: KB allocated / CPU ms per request': `${(avg('bare', (p) => p.gatehouseAllocated / p.total) / 1024).toFixed(1)} / ${perRequest('bare', 'gatehouse')}`,
+      'bare relay GC pauses': gcOf('bare', 'gatehouse'),
       'emulator CPU ms/req, direct / via': `${perRequest('direct', 'emulator')} / ${perRequest('via', 'emulator')}`,
       'Gatehouse GC pauses (via)': gcOf('via', 'gatehouse'),
       'emulator GC pauses, direct / via': `${gcOf('direct', 'emulator')} / ${gcOf('via', 'emulator')}`,
@@ -175,8 +197,8 @@ async function measure(name, setup, { rate, seconds, rounds }) {
       requests: setup.note,
     };
   } finally {
-    await Promise.all([toEmulator.close(), toGatehouse.close()]);
-    await Promise.all([gatehouse.stop(), emulator.stop()]);
+    await Promise.all([toEmulator.close(), toGatehouse.close(), toBare.close()]);
+    await Promise.all([gatehouse.stop(), bare.stop(), emulator.stop()]);
   }
 }
 

@@ -7,8 +7,9 @@ import { apiKeyStrategy, hashApiKey } from '@gatehouse-auth/example-custom-strat
 export const API_KEY = `ghk_${'A'.repeat(43)}`;
 export const IDENTITY_ID = '00000000-0000-4000-8000-000000000001';
 
-export async function benchGatehouse() {
-  const gatehouse = createGatehouse({ strategies: [apiKeyStrategy()], tokenRoutes: true });
+/** `telemetry: false`: the telemetry code path bypassed (`telemetry: { enabled: false }`), for the side-by-side row. */
+export async function benchGatehouse({ telemetry = true } = {}) {
+  const gatehouse = createGatehouse({ strategies: [apiKeyStrategy()], tokenRoutes: true, ...(telemetry ? {} : { telemetry: { enabled: false } }) });
   await gatehouse.admin.createIdentity({ id: IDENTITY_ID, name: 'bench' });
   await gatehouse.admin.attachMethod(IDENTITY_ID, 'api-key', { keyHash: hashApiKey(API_KEY) });
   return gatehouse;
@@ -42,6 +43,24 @@ export async function bareLogin() {
   };
 }
 
+/**
+ * Reports the port to the parent, answers `cpu` with this process's CPU time (what a login costs the server,
+ * which a busy machine distorts far less than throughput), and exits on disconnect (rather than being killed)
+ * so a --cpu-prof run writes its profile.
+ */
 export function ready(port) {
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
+  process.on('disconnect', () => process.exit(0));
   process.send?.({ port });
+}
+
+/** The mode a bench server was started in: `gatehouse`, `gatehouse-no-telemetry` or `bare`. */
+export function mode() {
+  return process.argv[2] ?? 'gatehouse';
+}
+
+export function gatehouseForMode() {
+  return benchGatehouse({ telemetry: mode() !== 'gatehouse-no-telemetry' });
 }

@@ -1,10 +1,10 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { gatehouseKoa } from '@gatehouse-auth/koa';
-import { bareLogin, benchGatehouse, ready } from './common.mjs';
+import { bareLogin, gatehouseForMode, mode, ready } from './common.mjs';
 
 const app = new Koa();
-if (process.argv[2] === 'bare') {
+if (mode() === 'bare') {
   const login = await bareLogin();
   const router = new Router();
   router.post('/api/v1/auth/api-key/login', async (ctx) => {
@@ -25,6 +25,6 @@ if (process.argv[2] === 'bare') {
   });
   app.use(router.routes());
 } else {
-  app.use(gatehouseKoa({ gatehouse: await benchGatehouse() }));
+  app.use(gatehouseKoa({ gatehouse: await gatehouseForMode() }));
 }
 const server = app.listen(0, '127.0.0.1', () => ready(server.address().port));
