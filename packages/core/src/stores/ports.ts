@@ -37,6 +37,11 @@ export interface IdentityStore {
   getMethod(identityId: string, method: string): Promise<IdentityMethod | null>;
   listMethods(identityId: string): Promise<IdentityMethod[]>;
   removeMethod(identityId: string, method: string): Promise<boolean>;
+  /**
+   * A login's lookup in one read: the identity and its config for `method` (`method: null` when it has none),
+   * or null when the identity does not exist. Optional: without it `ctx.identityMethod` makes the two reads.
+   */
+  getWithMethod?(identityId: string, method: string): Promise<{ identity: Identity; method: IdentityMethod | null } | null>;
 }
 
 // ── users ───────────────────────────────────────────────────────────────────────────────────────
