@@ -1,15 +1,18 @@
 // What the upstream strategies add to a login on top of the cloud call itself (DESIGN §9: under 2 ms p99 over
-// the emulator's own latency at 200 concurrent logins, keep-alive pooling).
+// the emulator's own latency at 200 concurrent logins, keep-alive pooling, under 20 KB allocated per login).
 //
-// Three processes per strategy: the emulator (bench/servers/upstream-emulator.mjs), Fastify + Gatehouse with
-// the strategy pointed at it (upstream-gatehouse.mjs), and this one driving load over 200 keep-alive
-// connections at a fixed, evenly paced rate well below saturation (upstream-load.mjs says why not autocannon
-// for this part). Two paths, interleaved direct/via/via/direct so drift on a shared machine hits both alike:
+// Four processes per strategy: the emulator (bench/servers/upstream-emulator.mjs), Fastify + Gatehouse with
+// the strategy pointed at it (upstream-gatehouse.mjs), a hand-written relay on the same stack (upstream-bare.mjs,
+// the floor), and this one driving load over 200 keep-alive connections at a fixed, evenly paced rate well below
+// saturation (upstream-load.mjs says why not autocannon for this part). Three paths, interleaved
+// direct/via/bare, bare/via/direct so drift on a shared machine hits them alike:
 //   direct: the signed GET the strategy relays, sent straight to the emulator (a fresh one per call);
-//   via:    the Gatehouse login with a fresh body per call; Gatehouse relays that same signed GET.
+//   via:    the Gatehouse login with a fresh body per call; Gatehouse relays that same signed GET;
+//   bare:   the same body to the hand-written relay, which sends the same GET and signs a token.
 // The difference of p99s is what Gatehouse adds: parsing and validation, local checks, the relay through
-// its pooled undici client, issuing and signing the token. Autocannon (200 connections, closed loop)
-// measures the saturation throughput of the via path, to show where the offered rate sits.
+// its pooled undici client, issuing and signing the token. Each server counts what it allocates (V8's own count,
+// --trace-gc-nvp). Autocannon (200 connections, closed loop) measures the saturation throughput of the via path,
+// to show where the offered rate sits.
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { buildAlicloudLoginBody, buildOciLoginBody } from '@gatehouse-auth/client';
@@ -217,6 +220,6 @@ export async function run({
   const oci = await measure('oci', await ociSetup(), { rate, seconds, rounds });
   // One row per measure, one column per strategy: easier to read than seventeen columns.
   const rows = Object.keys(alicloud).map((measure) => ({ measure, alicloud: alicloud[measure], oci: oci[measure] }));
-  rows.push({ measure: 'setup', alicloud: `${CONNECTIONS} keep-alive connections, ${seconds} s timed per phase after ${WARMUP_SECONDS} s warm-up, ${rounds} rounds; emulator, Gatehouse and load in 3 processes on one ${cpus().length}-core machine`, oci: '' });
+  rows.push({ measure: 'setup', alicloud: `${CONNECTIONS} keep-alive connections, ${seconds} s timed per phase after ${WARMUP_SECONDS} s warm-up, ${rounds} rounds; emulator, Gatehouse, the bare relay and load in 4 processes on one ${cpus().length}-core machine`, oci: '' });
   return rows;
 }
