@@ -394,15 +394,17 @@ describe('times and fences', () => {
     const unknown = await issueWith(ocsp.issuing, 'client-log-unknown', []);
     const closed = await single({ ocspServersOverride: [ocsp.responder.url] }, open);
     expect((await closed.login(unknown)).status).toBe(401);
-    expect(closed.logs).toContainEqual({ level: 'info', obj: { reasonCode: 'ocsp_unknown', serial: unknown.serial }, msg: expect.stringMatching(/fail closed/) });
+    // Each line carries the request id (the request's child logger binds it once).
+    const reqId = expect.stringMatching(/^req-/);
+    expect(closed.logs).toContainEqual({ level: 'info', obj: { reqId, reasonCode: 'ocsp_unknown', serial: unknown.serial }, msg: expect.stringMatching(/fail closed/) });
     const failOpen = await single({ ocspServersOverride: [ocsp.responder.url], ocspFailOpen: true }, open);
     expect((await failOpen.login(unknown)).status).toBe(200);
-    expect(failOpen.logs).toContainEqual({ level: 'warn', obj: { reasonCode: 'ocsp_unknown', serial: unknown.serial }, msg: expect.stringMatching(/fail open/) });
+    expect(failOpen.logs).toContainEqual({ level: 'warn', obj: { reqId, reasonCode: 'ocsp_unknown', serial: unknown.serial }, msg: expect.stringMatching(/fail open/) });
     expect(failOpen.audit.at(-1)).toMatchObject({ type: 'login.succeeded', detail: { ocsp: 'unverified', ocspWarning: 'ocsp_unknown' } });
     const evil = pki.decisions.find((d) => d.reason === 'name_not_permitted')!;
     const nc = await single({ ocspEnabled: false, ocspServersOverride: [] }, open);
     expect((await nc.login({ chainPem: evil.presented.chainPem })).reason).toBe('name_not_permitted');
-    expect(nc.logs).toContainEqual({ level: 'info', obj: { reasonCode: 'name_not_permitted', detail: 'dns:evil.test' }, msg: 'client certificate path refused' });
+    expect(nc.logs).toContainEqual({ level: 'info', obj: { reqId, reasonCode: 'name_not_permitted', detail: 'dns:evil.test' }, msg: 'client certificate path refused' });
     await Promise.all([closed.close(), failOpen.close(), nc.close()]);
   });
 });
