@@ -19,10 +19,12 @@ async function start(file) {
   return { port, stop: () => child.kill() };
 }
 
-export async function run({ duration = Number(process.env.BENCH_SECONDS ?? 8), rounds = 2 } = {}) {
+export async function run({ duration = Number(process.env.BENCH_SECONDS ?? 8), rounds = Number(process.env.PASSWORD_ROUNDS ?? 3) } = {}) {
   const results = Object.fromEntries(Object.keys(CONTENDERS).map((k) => [k, { rps: [], p99: [] }]));
   for (let round = 0; round < rounds; round++) {
-    const order = Object.keys(CONTENDERS);
+    // Each round starts with another contender, and every other round runs backwards: no one always goes first.
+    const names = Object.keys(CONTENDERS);
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
     if (round % 2) order.reverse();
     for (const name of order) {
       const c = CONTENDERS[name];
@@ -46,5 +48,11 @@ export async function run({ duration = Number(process.env.BENCH_SECONDS ?? 8), r
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const base = mean(results.gatehouse.rps);
-  return Object.entries(results).map(([name, r]) => ({ contender: name, 'logins/s': +mean(r.rps).toFixed(1), 'p99 ms': mean(r.p99), 'gatehouse / this': +(base / mean(r.rps)).toFixed(3) }));
+  return Object.entries(results).map(([name, r]) => ({
+    contender: name,
+    'logins/s': +mean(r.rps).toFixed(1),
+    'p99 ms': mean(r.p99),
+    'gatehouse / this': +(base / mean(r.rps)).toFixed(3),
+    'per round': r.rps.map((x, i) => (results.gatehouse.rps[i] / x).toFixed(2)).join(' '),
+  }));
 }

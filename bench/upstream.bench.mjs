@@ -1,15 +1,18 @@
 // What the upstream strategies add to a login on top of the cloud call itself (DESIGN §9: under 2 ms p99 over
-// the emulator's own latency at 200 concurrent logins, keep-alive pooling).
+// the emulator's own latency at 200 concurrent logins, keep-alive pooling, under 20 KB allocated per login).
 //
-// Three processes per strategy: the emulator (bench/servers/upstream-emulator.mjs), Fastify + Gatehouse with
-// the strategy pointed at it (upstream-gatehouse.mjs), and this one driving load over 200 keep-alive
-// connections at a fixed, evenly paced rate well below saturation (upstream-load.mjs says why not autocannon
-// for this part). Two paths, interleaved direct/via/via/direct so drift on a shared machine hits both alike:
+// Four processes per strategy: the emulator (bench/servers/upstream-emulator.mjs), Fastify + Gatehouse with
+// the strategy pointed at it (upstream-gatehouse.mjs), a hand-written relay on the same stack (upstream-bare.mjs,
+// the floor), and this one driving load over 200 keep-alive connections at a fixed, evenly paced rate well below
+// saturation (upstream-load.mjs says why not autocannon for this part). Three paths, interleaved
+// direct/via/bare, bare/via/direct so drift on a shared machine hits them alike:
 //   direct: the signed GET the strategy relays, sent straight to the emulator (a fresh one per call);
-//   via:    the Gatehouse login with a fresh body per call; Gatehouse relays that same signed GET.
+//   via:    the Gatehouse login with a fresh body per call; Gatehouse relays that same signed GET;
+//   bare:   the same body to the hand-written relay, which sends the same GET and signs a token.
 // The difference of p99s is what Gatehouse adds: parsing and validation, local checks, the relay through
-// its pooled undici client, issuing and signing the token. Autocannon (200 connections, closed loop)
-// measures the saturation throughput of the via path, to show where the offered rate sits.
+// its pooled undici client, issuing and signing the token. Each server counts what it allocates (V8's own count,
+// --trace-gc-nvp). Autocannon (200 connections, closed loop) measures the saturation throughput of the via path,
+// to show where the offered rate sits.
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { buildAlicloudLoginBody, buildOciLoginBody } from '@gatehouse-auth/client';
@@ -48,6 +51,7 @@ async function alicloudSetup() {
           return { method: 'GET', path: `/?${stsQuery(signed)}`, headers: { accept: 'application/json' } };
         },
         via: (i) => ({ ...JSON_POST, path: '/api/v1/auth/alicloud-auth/login', body: JSON.stringify(bodies[i]) }),
+        bare: (i) => ({ ...JSON_POST, path: '/login', body: JSON.stringify(bodies[i]) }),
       };
     },
     freshBody: () => JSON.stringify(sign()),
@@ -90,6 +94,7 @@ async function ociSetup() {
     pool: () => ({
       direct: (i) => directs[i % directs.length],
       via: (i) => ({ ...JSON_POST, path: '/api/v1/auth/oci-auth/login', body: posts[i % posts.length] }),
+      bare: (i) => ({ ...JSON_POST, path: '/login', body: posts[i % posts.length] }),
     }),
     freshBody: () => posts[next++ % posts.length],
   };
@@ -108,11 +113,14 @@ async function saturation(origin, path, freshBody) {
 
 async function measure(name, setup, { rate, seconds, rounds }) {
   const emulator = await startServer('upstream-emulator.mjs', setup.emulatorConfig);
-  const gatehouse = await startServer('upstream-gatehouse.mjs', { ...setup.gatehouseConfig, emulatorUrl: emulator.origin });
+  const gatehouse = await startServer('upstream-gatehouse.mjs', { ...setup.gatehouseConfig, emulatorUrl: emulator.origin }, { countAllocations: true });
+  // The floor: a hand-written relay on the same stack (Fastify, undici), no auth logic (servers/upstream-bare.mjs).
+  const bare = await startServer('upstream-bare.mjs', { kind: setup.emulatorConfig.kind, emulatorUrl: emulator.origin }, { countAllocations: true });
   const toEmulator = createPacedLoad(emulator.origin, CONNECTIONS);
   const toGatehouse = createPacedLoad(gatehouse.origin, CONNECTIONS);
+  const toBare = createPacedLoad(bare.origin, CONNECTIONS);
   try {
-    const phases = { direct: [], via: [] };
+    const phases = { direct: [], via: [], bare: [] };
     const viaConnections = [];
     let viaLogins = 0;
     let directConnections = 0;
@@ -121,22 +129,32 @@ async function measure(name, setup, { rate, seconds, rounds }) {
     const start = await emulator.ask('stats');
     viaLogins += check(name, 'warm-up', await toGatehouse.run({ rate, seconds: FIRST_WARMUP_SECONDS, next: first.via })).total;
     viaConnections.push((await emulator.ask('stats')).connections - start.connections);
+    const firstBare = setup.pool(Math.round(rate * FIRST_WARMUP_SECONDS));
+    check(name, 'bare warm-up', await toBare.run({ rate, seconds: FIRST_WARMUP_SECONDS, next: firstBare.bare }));
+    const stats = { via: gatehouse, bare };
     for (let round = 0; round < rounds; round++) {
-      for (const path of round % 2 ? ['via', 'direct'] : ['direct', 'via']) {
-        const load = path === 'direct' ? toEmulator : toGatehouse;
+      for (const path of round % 2 ? ['bare', 'via', 'direct'] : ['direct', 'via', 'bare']) {
+        const load = path === 'direct' ? toEmulator : path === 'via' ? toGatehouse : toBare;
+        const server = stats[path] ?? gatehouse;
         const warm = setup.pool(Math.round(rate * WARMUP_SECONDS));
         const timed = setup.pool(Math.round(rate * seconds));
         const before = await emulator.ask('stats');
         const w = check(name, path, await load.run({ rate, seconds: WARMUP_SECONDS, next: warm[path] }));
         // Each `stats` answer covers the time since the previous one: these two open the timed window.
-        const [emulatorMid] = await Promise.all([emulator.ask('stats'), gatehouse.ask('stats')]);
+        const [emulatorMid, gatehouseMid] = await Promise.all([emulator.ask('stats'), server.ask('stats')]);
         const r = check(name, path, await load.run({ rate, seconds, next: timed[path] }));
-        const [emulatorEnd, gatehouseEnd] = await Promise.all([emulator.ask('stats'), gatehouse.ask('stats')]);
-        phases[path].push({ ...r, emulator: emulatorEnd, gatehouse: gatehouseEnd, upstreamCalls: emulatorEnd.requests - emulatorMid.requests });
+        const [emulatorEnd, gatehouseEnd] = await Promise.all([emulator.ask('stats'), server.ask('stats')]);
+        phases[path].push({
+          ...r,
+          emulator: emulatorEnd,
+          gatehouse: gatehouseEnd,
+          upstreamCalls: emulatorEnd.requests - emulatorMid.requests,
+          gatehouseAllocated: gatehouseEnd.allocatedBytes - gatehouseMid.allocatedBytes,
+        });
         if (path === 'via') {
           viaConnections.push(emulatorEnd.connections - before.connections);
           viaLogins += w.total + r.total;
-        } else {
+        } else if (path === 'direct') {
           directConnections += emulatorEnd.connections - before.connections;
         }
       }
@@ -163,6 +181,13 @@ async function measure(name, setup, { rate, seconds, rounds }) {
       'Δp99 ms': ms(avg('via', (p) => p.p99) - avg('direct', (p) => p.p99)),
       'Δp99 per round ms': phases.via.map((v, i) => ms(v.p99 - phases.direct[i].p99)).join(' / '),
       'Gatehouse CPU ms/login': perRequest('via', 'gatehouse'),
+      // Everything the Gatehouse process allocated during the timed via phases (V8's own count at each
+      // collection, --trace-gc-nvp), per login: HTTP parsing, the relay, undici, token issuing — all of it.
+      'Gatehouse KB allocated per login': +(avg('via', (p) => p.gatehouseAllocated / p.total) / 1024).toFixed(1),
+      'bare relay: p50 / p99 ms': `${ms(avg('bare', (p) => p.p50))} / ${ms(avg('bare', (p) => p.p99))}`,
+      'bare relay: Δp50 / Δp99 ms over direct': `${ms(avg('bare', (p) => p.p50) - avg('direct', (p) => p.p50))} / ${ms(avg('bare', (p) => p.p99) - avg('direct', (p) => p.p99))}`,
+      'bare relay: KB allocated / CPU ms per request': `${(avg('bare', (p) => p.gatehouseAllocated / p.total) / 1024).toFixed(1)} / ${perRequest('bare', 'gatehouse')}`,
+      'bare relay GC pauses': gcOf('bare', 'gatehouse'),
       'emulator CPU ms/req, direct / via': `${perRequest('direct', 'emulator')} / ${perRequest('via', 'emulator')}`,
       'Gatehouse GC pauses (via)': gcOf('via', 'gatehouse'),
       'emulator GC pauses, direct / via': `${gcOf('direct', 'emulator')} / ${gcOf('via', 'emulator')}`,
@@ -175,8 +200,8 @@ async function measure(name, setup, { rate, seconds, rounds }) {
       requests: setup.note,
     };
   } finally {
-    await Promise.all([toEmulator.close(), toGatehouse.close()]);
-    await Promise.all([gatehouse.stop(), emulator.stop()]);
+    await Promise.all([toEmulator.close(), toGatehouse.close(), toBare.close()]);
+    await Promise.all([gatehouse.stop(), bare.stop(), emulator.stop()]);
   }
 }
 
@@ -195,6 +220,6 @@ export async function run({
   const oci = await measure('oci', await ociSetup(), { rate, seconds, rounds });
   // One row per measure, one column per strategy: easier to read than seventeen columns.
   const rows = Object.keys(alicloud).map((measure) => ({ measure, alicloud: alicloud[measure], oci: oci[measure] }));
-  rows.push({ measure: 'setup', alicloud: `${CONNECTIONS} keep-alive connections, ${seconds} s timed per phase after ${WARMUP_SECONDS} s warm-up, ${rounds} rounds; emulator, Gatehouse and load in 3 processes on one ${cpus().length}-core machine`, oci: '' });
+  rows.push({ measure: 'setup', alicloud: `${CONNECTIONS} keep-alive connections, ${seconds} s timed per phase after ${WARMUP_SECONDS} s warm-up, ${rounds} rounds; emulator, Gatehouse, the bare relay and load in 4 processes on one ${cpus().length}-core machine`, oci: '' });
   return rows;
 }

@@ -26,8 +26,26 @@ export const OCI_HOST = `identity.${OCI_REGION}.oraclecloud.com`;
  * Forks `bench/servers/<file>` with one JSON argument, waits for its `{ port }`, and returns a handle whose
  * `ask(cmd)` sends `{ id, cmd }` and resolves with the child's answer.
  */
-export async function startServer(file, config = {}, { execArgv = [] } = {}) {
-  const child = fork(new URL(`./${file}`, import.meta.url), [JSON.stringify(config)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
+export async function startServer(file, config = {}, { execArgv = [], countAllocations = false } = {}) {
+  const child = fork(new URL(`./${file}`, import.meta.url), [JSON.stringify(config)], {
+    stdio: ['ignore', countAllocations ? 'pipe' : 'ignore', 'inherit', 'ipc'],
+    execArgv: countAllocations ? [...execArgv, '--trace-gc-nvp'] : execArgv,
+  });
+  // Bytes the child allocated: V8 prints, at every collection, what was allocated since the previous one.
+  let allocatedBytes = 0;
+  if (countAllocations) {
+    let partial = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text) => {
+      partial += text;
+      const lines = partial.split('\n');
+      partial = lines.pop();
+      for (const line of lines) {
+        const m = / allocated=(\d+)/.exec(line);
+        if (m) allocatedBytes += Number(m[1]);
+      }
+    });
+  }
   const pending = new Map();
   let nextId = 0;
   const port = await new Promise((resolve, reject) => {
@@ -51,7 +69,7 @@ export async function startServer(file, config = {}, { execArgv = [] } = {}) {
     ask: (cmd, args = {}) =>
       new Promise((resolve, reject) => {
         const id = nextId++;
-        pending.set(id, { resolve, reject });
+        pending.set(id, { resolve: (result) => resolve(countAllocations && result && typeof result === 'object' ? { ...result, allocatedBytes } : result), reject });
         child.send({ id, cmd, ...args });
       }),
     stop: () =>
@@ -104,6 +122,48 @@ export function processMonitor() {
       gc = { count: 0, totalMs: 0, maxMs: 0 };
       loop.reset();
       return out;
+    },
+  };
+}
+
+/**
+ * Child side: `allocStart` / `allocStop` commands for a sampling heap profile that keeps collected objects too,
+ * so it shows where garbage is made (bench/alloc-profile.mjs). Sites are reported by function, with callers.
+ */
+export async function allocationProfiler() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  return {
+    allocStart: async () => {
+      await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      return { ok: true };
+    },
+    allocStop: async () => {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      const bySite = new Map();
+      let total = 0;
+      const short = (url) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(/.*\/packages\//, '');
+      const walk = (node, stack) => {
+        const f = node.callFrame;
+        const name = `${f.functionName || '(anonymous)'} ${short(f.url)}:${f.lineNumber + 1}`;
+        total += node.selfSize;
+        if (node.selfSize) {
+          const key = [...stack.slice(-2), name].join(' < ');
+          bySite.set(key, (bySite.get(key) ?? 0) + node.selfSize);
+        }
+        for (const c of node.children) walk(c, [...stack, name]);
+      };
+      walk(profile.head, []);
+      // And by the package of the allocating function (node: internals, a package, or Gatehouse's own).
+      const byPackage = new Map();
+      for (const [site, bytes] of bySite) {
+        const last = site.split(' < ').pop();
+        const url = last.slice(last.lastIndexOf(' ') + 1);
+        const pkg = url.startsWith('node:') ? 'node' : /^(@[^/]+\/[^/]+|[^/:]+)\//.exec(url)?.[1] ?? (url.startsWith(':') ? 'builtins' : url);
+        byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytes);
+      }
+      return { total, sites: [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 80), packages: [...byPackage].sort((a, b) => b[1] - a[1]) };
     },
   };
 }

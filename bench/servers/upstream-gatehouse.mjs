@@ -5,7 +5,7 @@
 import Fastify from 'fastify';
 import { createGatehouse } from '@gatehouse-auth/core';
 import { gatehouseFastify } from '@gatehouse-auth/fastify';
-import { config, processMonitor, serve, ALICLOUD_KEY, IDENTITY_ID, OCI_HOST } from './upstream-common.mjs';
+import { allocationProfiler, config, processMonitor, serve, ALICLOUD_KEY, IDENTITY_ID, OCI_HOST } from './upstream-common.mjs';
 
 const { kind, emulatorUrl, tenancyOcid } = config();
 
@@ -31,4 +31,4 @@ const app = Fastify();
 await app.register(gatehouseFastify, { gatehouse });
 const port = new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port;
 const monitor = processMonitor();
-serve(Number(port), { stats: () => monitor.read() });
+serve(Number(port), { stats: () => monitor.read(), ...(process.env.GATEHOUSE_ALLOC_PROFILE ? await allocationProfiler() : {}) });

@@ -1,6 +1,6 @@
 export { createPostgresStores, DEFAULT_STATEMENT_TIMEOUT_MS, DEFAULT_CONNECTION_TIMEOUT_MS } from './postgres.js';
 export type { PostgresStoresOptions } from './postgres.js';
-export { createPgliteStores } from './pglite.js';
+export { createPgliteStores, DEFAULT_PGLITE_SHARED_BUFFERS } from './pglite.js';
 export type { PgliteStoresOptions } from './pglite.js';
 export type { SqlStores, SqlStoresOptions } from './create-stores.js';
 export { startPurgeSchedule } from './purge-schedule.js';

@@ -110,8 +110,9 @@ export async function getCallerIdentity(ctx: StrategyContext, options: GetCaller
     body = undefined;
   }
 
-  const stsError = errorSchema.safeParse(body);
-  if (res.status >= 400 && res.status < 500 && stsError.success && STS_CODE.test(stsError.data.Code)) {
+  // One schema pass per answer: the error shape only for a 4xx.
+  const stsError = res.status >= 400 && res.status < 500 ? errorSchema.safeParse(body) : undefined;
+  if (stsError?.success && STS_CODE.test(stsError.data.Code)) {
     const code = stsError.data.Code;
     const reasonCode = reasonForStsCode(code);
     ctx.logger.warn({ stsStatus: res.status, stsCode: code, stsRequestId: stsError.data.RequestId, reasonCode }, 'alicloud: STS refused the signed request');

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,5 +27,61 @@ describe('createOutboundHttp size cap', () => {
   it.each(['/declared', '/chunked'])('refuses an oversized answer (%s) with upstream_too_large, without an uncaught error', async (path) => {
     await expect(http.request(`${url}${path}`)).rejects.toMatchObject({ kind: 'upstream_failed', reasonCode: 'upstream_too_large' });
     await new Promise((r) => setTimeout(r, 20));
+  });
+});
+
+describe('createOutboundHttp deadline and caller abort', () => {
+  let server: Server;
+  let url: string;
+  const closed: string[] = [];
+  const http = createOutboundHttp({ timeoutMs: 300 });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.on('close', () => closed.push(req.url!));
+      if (req.url === '/drip') {
+        // Headers at once, then a byte every 100 ms: never idle long enough for a per-read timeout.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const t = setInterval(() => res.write(' '), 100);
+        res.on('close', () => clearInterval(t));
+      } else if (req.url === '/hang') {
+        // Nothing at all until the client gives up.
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await http.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('the deadline covers the whole exchange: a body that keeps dripping is cut at timeoutMs', async () => {
+    // Without a whole-exchange deadline this would never settle (the server keeps writing).
+    await expect(http.request(`${url}/drip`)).rejects.toMatchObject({ kind: 'upstream_failed', reasonCode: 'upstream_timeout' });
+  });
+
+  it("the caller's abort ends the upstream request (network failure, not timeout), and an aborted caller sends nothing", async () => {
+    const caller = new AbortController();
+    const pending = http.request(`${url}/hang`, { signal: caller.signal, timeoutMs: 60_000 });
+    setTimeout(() => caller.abort(), 50);
+    await expect(pending).rejects.toMatchObject({ kind: 'upstream_failed', reasonCode: 'upstream_network' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toContain('/hang');
+    const before = closed.length;
+    await expect(http.request(`${url}/ok-never`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ reasonCode: 'upstream_network' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed.slice(before)).not.toContain('/ok-never');
+  });
+
+  it("a normal answer leaves no listener on the caller's signal", async () => {
+    const caller = new AbortController();
+    const res = await http.request(`${url}/ok`, { signal: caller.signal });
+    expect(res.json()).toEqual({ ok: true });
+    expect(res.text()).toBe('{"ok":true}');
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Agent, request, type Dispatcher } from 'undici';
 import { AuthError } from '../errors/auth-error.js';
 
@@ -51,7 +52,7 @@ export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): 
 
   return {
     async request(url, init = {}) {
-      const target = new URL(url);
+      const target = typeof url === 'string' ? new URL(url) : url;
       if (target.protocol !== 'https:' && target.protocol !== 'http:') {
         throw new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_host_not_allowed' });
       }
@@ -60,61 +61,122 @@ export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): 
       }
       const timeoutMs = init.timeoutMs ?? opts.timeoutMs;
       const cap = init.maxResponseBytes ?? opts.maxResponseBytes;
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
-      let res: Dispatcher.ResponseData;
+      // One abort for the whole exchange: by the timer or by the caller's signal (the client went away). A plain
+      // timer and a listener, not AbortSignal.timeout + AbortSignal.any: those cost a weakly tracked signal
+      // each per call, and this runs on every upstream login.
+      const exchange = new Exchange(timeoutMs, init.signal);
       try {
-        res = await request(target, {
-          method: init.method ?? 'GET',
-          headers: init.headers,
-          body: init.body,
-          dispatcher: agent,
-          signal,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-      } catch (cause) {
-        throw new AuthError({ kind: 'upstream_failed', reasonCode: timeout.aborted ? 'upstream_timeout' : 'upstream_network', cause });
-      }
-      const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > cap) {
-        // Destroying an unread undici body emits an AbortError; without a listener it would crash the process.
-        res.body.on('error', () => {});
-        res.body.destroy();
-        throw new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_too_large' });
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      try {
-        for await (const chunk of res.body) {
-          size += (chunk as Buffer).length;
-          if (size > cap) {
-            res.body.destroy();
-            throw new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_too_large' });
-          }
-          chunks.push(chunk as Buffer);
+        let res: Dispatcher.ResponseData;
+        try {
+          res = await request(target, {
+            method: init.method ?? 'GET',
+            headers: init.headers,
+            body: init.body,
+            dispatcher: agent,
+            signal: exchange,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+          });
+        } catch (cause) {
+          throw new AuthError({ kind: 'upstream_failed', reasonCode: exchange.timedOut ? 'upstream_timeout' : 'upstream_network', cause });
         }
-      } catch (cause) {
-        if (cause instanceof AuthError) throw cause;
-        throw new AuthError({ kind: 'upstream_failed', reasonCode: timeout.aborted ? 'upstream_timeout' : 'upstream_network', cause });
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > cap) {
+          // Destroying an unread undici body emits an AbortError; without a listener it would crash the process.
+          res.body.on('error', () => {});
+          res.body.destroy();
+          throw new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_too_large' });
+        }
+        let body: Buffer;
+        try {
+          body = await readCapped(res.body, cap);
+        } catch (cause) {
+          if (cause instanceof AuthError) throw cause;
+          throw new AuthError({ kind: 'upstream_failed', reasonCode: exchange.timedOut ? 'upstream_timeout' : 'upstream_network', cause });
+        }
+        return new BufferedResponse(res.statusCode, res.headers, body);
+      } finally {
+        exchange.done();
       }
-      const body = Buffer.concat(chunks);
-      return {
-        status: res.statusCode,
-        headers: res.headers,
-        body,
-        text: () => body.toString('utf8'),
-        json: () => {
-          try {
-            return JSON.parse(body.toString('utf8'));
-          } catch {
-            throw new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_garbage' });
-          }
-        },
-      };
     },
     async close() {
       if (!opts.dispatcher) await agent.close();
     },
   };
+}
+
+/**
+ * The whole-exchange deadline and the caller's abort, as the one signal undici watches. An EventEmitter, which
+ * undici documents as a signal (`AbortSignal | EventEmitter`), rather than an AbortController: an EventTarget-based
+ * signal plus its listeners was the largest single cost in profiles of an upstream login's allocations.
+ */
+class Exchange extends EventEmitter {
+  aborted = false;
+  timedOut = false;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #parent: AbortSignal | undefined;
+  readonly #onParentAbort = () => this.#abort();
+
+  constructor(timeoutMs: number, parent: AbortSignal | undefined) {
+    super();
+    this.#timer = setTimeout(() => {
+      this.timedOut = true;
+      this.#abort();
+    }, timeoutMs);
+    this.#timer.unref();
+    this.#parent = parent;
+    if (parent?.aborted) this.aborted = true;
+    else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
+  }
+
+  #abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
+  }
+
+  done(): void {
+    clearTimeout(this.#timer);
+    this.#parent?.removeEventListener('abort', this.#onParentAbort);
+  }
+}
+
+/** Reads a response body up to `cap` bytes (refused past it), with stream events rather than an async iterator. */
+function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > cap) {
+        reject(new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_too_large' }));
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks, size)));
+    body.on('error', reject);
+  });
+}
+
+/** An answer read in full. Methods on the prototype: nothing per response but the fields. */
+class BufferedResponse implements OutboundResponse {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[] | undefined>,
+    readonly body: Buffer,
+  ) {}
+
+  text(): string {
+    return this.body.toString('utf8');
+  }
+
+  json(): unknown {
+    try {
+      return JSON.parse(this.body.toString('utf8'));
+    } catch {
+      throw new AuthError({ kind: 'upstream_failed', reasonCode: 'upstream_garbage' });
+    }
+  }
 }

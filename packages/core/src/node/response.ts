@@ -4,6 +4,7 @@ import type { Cookie, GatehouseRequest, GatehouseResponse } from '../contract/ht
 import { dialects } from '../dialects/index.js';
 import { AuthError, type ErrorKind } from '../errors/auth-error.js';
 import { assignOwn } from '../runtime/assign.js';
+import { stringifyBody } from './json.js';
 import { newRequestId } from '../pipeline/pipeline.js';
 import { TOKENS, type Gatehouse } from '../runtime/container.js';
 import type { PipelineOptions } from '../pipeline/pipeline.js';
@@ -28,9 +29,9 @@ export function serializeCookie(cookie: Cookie): string {
   });
 }
 
-/** Serialises once, with `JSON.stringify`, so every adapter sends the same bytes. Throws on a bad cookie. */
+/** Serialises once, as `JSON.stringify` would (`stringifyBody`), so every adapter sends the same bytes. Throws on a bad cookie. */
 export function toNodeResponse(response: GatehouseResponse): NodeResponse {
-  const body = response.body === undefined ? undefined : JSON.stringify(response.body);
+  const body = response.body === undefined ? undefined : stringifyBody(response.body);
   // By assignment, not `{ ...headers, 'content-length': … }` (see assignOwn).
   const headers = assignOwn({}, response.headers) as NodeResponse['headers'];
   headers['content-length'] = String(body === undefined ? 0 : Buffer.byteLength(body));

@@ -94,9 +94,13 @@ export class PipelineContext implements StrategyContext {
     this.logger = deps.logger;
     this.issuer = issuer;
     this.identityMethod = async (identityId, opts) => {
-      const identity = await stores.identities.get(identityId);
+      // One round trip where the store offers it (a login's only reads, on PostgreSQL).
+      const both = stores.identities.getWithMethod
+        ? await stores.identities.getWithMethod(identityId, methodName)
+        : await getIdentityThenMethod(stores, identityId, methodName);
+      const identity = both?.identity;
       if (!identity) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
-      const method = await stores.identities.getMethod(identityId, methodName);
+      const method = both.method;
       if (!method) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_method_not_found', message: 'Identity not found' });
       if (opts?.organizationSlug !== undefined && identity.organizationSlug && identity.organizationSlug !== opts.organizationSlug) {
         throw new AuthError({ kind: 'forbidden', reasonCode: 'organization_mismatch', message: 'Identity does not belong to this organization' });
@@ -113,4 +117,9 @@ export class PipelineContext implements StrategyContext {
       return issuer.verify(token, { clientIp: request.clientIp, stateful: opts?.consume === false ? 'check' : 'consume', presentation: presentation(sent?.scheme ?? 'cookie') });
     };
   }
+}
+
+async function getIdentityThenMethod(stores: Stores, identityId: string, method: string) {
+  const identity = await stores.identities.get(identityId);
+  return identity ? { identity, method: await stores.identities.getMethod(identityId, method) } : null;
 }

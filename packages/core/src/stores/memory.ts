@@ -93,6 +93,10 @@ export class MemoryIdentityStore implements IdentityStore {
   async getMethod(identityId: string, method: string) {
     return this.#methods.get(`${identityId}\u0000${method}`) ?? null;
   }
+  async getWithMethod(identityId: string, method: string) {
+    const identity = this.#identities.get(identityId);
+    return identity ? { identity, method: this.#methods.get(`${identityId}\u0000${method}`) ?? null } : null;
+  }
   async listMethods(identityId: string) {
     return [...this.#methods.values()].filter((m) => m.identityId === identityId);
   }

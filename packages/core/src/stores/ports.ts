@@ -53,6 +53,11 @@ export interface IdentityStore {
     now: Date,
     expectedUpdatedAt: Date,
   ): Promise<IdentityMethod | null>;
+  /**
+   * A login's lookup in one read: the identity and its config for `method` (`method: null` when it has none),
+   * or null when the identity does not exist. Optional: without it `ctx.identityMethod` makes the two reads.
+   */
+  getWithMethod?(identityId: string, method: string): Promise<{ identity: Identity; method: IdentityMethod | null } | null>;
 }
 
 // ── users ───────────────────────────────────────────────────────────────────────────────────────

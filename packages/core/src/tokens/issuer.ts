@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { randomId } from '../runtime/random-id.js';
 import type { JWTPayload } from 'jose';
 import { encodeJwsHeader, signWithEncodedHeader } from './jws-sign.js';
-import { decodeJsonPart, isBase64urlSignature, verifyCompactSignature } from './jws-verify.js';
+import { decodeJsonPart, isBase64url, verifyCompactSignature } from './jws-verify.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SigningAlgorithm, TokenSession, TokenStore, KeyStore } from '../stores/ports.js';
@@ -443,20 +443,21 @@ export class TokenIssuer {
     if (a <= 0 || b <= a + 1 || b === token.length - 1 || token.indexOf('.', b + 1) !== -1) throw unauth('token_invalid');
     const header = known ? undefined : decodeJsonPart(token.slice(0, a));
     const payload = (known || header) && decodeJsonPart(token.slice(a + 1, b));
-    if (!payload || !isBase64urlSignature(token, b)) throw unauth('token_invalid');
-    if (known) return { header: known, known: true, payload, secondDot: b };
+    const signature = payload && token.slice(b + 1);
+    if (!signature || !isBase64url(signature)) throw unauth('token_invalid');
+    if (known) return { header: known, known: true, payload, secondDot: b, signature };
     const alg = header!.alg;
     if (typeof alg !== 'string' || !(this.options.acceptAlgorithms as string[]).includes(alg)) throw unauth('token_alg_not_allowed');
     if (header!.crit !== undefined || header!.b64 !== undefined) throw unauth('token_invalid');
     const checked: CheckedHeader = { encoded: token.slice(0, a), alg: alg as SigningAlgorithm, kid: header!.kid, typOk: header!.typ === TOKEN_TYPE };
-    return { header: checked, known: false, payload, secondDot: b };
+    return { header: checked, known: false, payload, secondDot: b, signature };
   }
 
   /** Signature, then the claims, in the order the checks always ran; `now` in seconds. */
   #checkJwt(token: string, parsed: ParsedJwt, key: KeyObject | null, now: number): VerifiedToken {
     if (!key) throw unauth('token_unknown_key');
     const header = parsed.header;
-    if (!verifyCompactSignature(header.alg, key, token, parsed.secondDot)) throw unauth('token_bad_signature');
+    if (!verifyCompactSignature(header.alg, key, token, parsed.secondDot, parsed.signature)) throw unauth('token_bad_signature');
     if (!parsed.known) {
       if (this.#checkedHeaders.size >= 64) this.#checkedHeaders.clear();
       this.#checkedHeaders.set(header.encoded, header);
@@ -519,6 +520,8 @@ interface ParsedJwt {
   known: boolean;
   payload: Record<string, unknown>;
   secondDot: number;
+  /** The signature part, checked as base64url. */
+  signature: string;
 }
 
 /** The `cnf` to sign, or undefined when nothing binds the token. */

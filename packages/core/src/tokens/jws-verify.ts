@@ -42,20 +42,37 @@ export function decodeJsonPart(part: string): Record<string, unknown> | null {
   return isRecord(value) ? value : null;
 }
 
-/** True when the signature part (after the second dot) is base64url. */
-export function isBase64urlSignature(token: string, secondDot: number): boolean {
-  return B64URL.test(token.slice(secondDot + 1));
+/** True when `part` (a signature, say) is base64url. */
+export function isBase64url(part: string): boolean {
+  return B64URL.test(part);
 }
 
 /**
- * Verifies the signature of a compact JWS whose parts were already checked as base64url (`splitCompactJws`,
- * `decodeJsonPart`, `isBase64urlSignature`), reading it through the scratch buffer.
+ * Views of the scratch buffer by length, kept: tokens of one issuer have signatures of one length and signing
+ * inputs of a few, and a view is an object per call otherwise.
  */
-export function verifyCompactSignature(alg: SigningAlgorithm, key: KeyObject, token: string, secondDot: number): boolean {
-  if (secondDot > SCRATCH_HALF || token.length - secondDot - 1 > SCRATCH_HALF) return false;
+const inputViews = new Map<number, Buffer>();
+const signatureViews = new Map<number, Buffer>();
+
+function view(cache: Map<number, Buffer>, offset: number, length: number): Buffer {
+  let v = cache.get(length);
+  if (v === undefined) {
+    v = scratch.subarray(offset, offset + length);
+    if (cache.size >= 64) cache.clear();
+    cache.set(length, v);
+  }
+  return v;
+}
+
+/**
+ * Verifies the signature of a compact JWS whose parts were already checked as base64url (`decodeJsonPart`,
+ * `isBase64url`), reading the signing input and the `signature` part through the scratch buffer.
+ */
+export function verifyCompactSignature(alg: SigningAlgorithm, key: KeyObject, token: string, secondDot: number, signature: string): boolean {
+  if (secondDot > SCRATCH_HALF || signature.length > SCRATCH_HALF) return false;
   const inputLength = scratch.write(token, 0, secondDot, 'latin1');
-  const signatureLength = scratch.write(token.slice(secondDot + 1), SCRATCH_HALF, 'base64url');
-  return verifyJwsSignature(alg, key, { signingInput: scratch.subarray(0, inputLength), signature: scratch.subarray(SCRATCH_HALF, SCRATCH_HALF + signatureLength) });
+  const signatureLength = scratch.write(signature, SCRATCH_HALF, 'base64url');
+  return verifyJwsSignature(alg, key, { signingInput: view(inputViews, 0, inputLength), signature: view(signatureViews, SCRATCH_HALF, signatureLength) });
 }
 
 const KEY_TYPE: Record<SigningAlgorithm, string> = { EdDSA: 'ed25519', ES256: 'ec', RS256: 'rsa' };

@@ -152,6 +152,24 @@ export class SqlIdentityStore implements IdentityStore {
     return rows[0] ? this.#toMethod(rows[0]) : null;
   }
 
+  /** The identity and one method's config in one statement (a login's lookup: one round trip, not two). */
+  async getWithMethod(identityId: string, method: string): Promise<{ identity: Identity; method: IdentityMethod | null } | null> {
+    const { rows } = await this.c.db.query<IdentityRow & { m_method: string | null; config_enc: string | null; token: TokenSettings | null; m_created_at: Date | null; m_updated_at: Date | null }>(
+      `SELECT i.id, i.name, i.organization_slug, i.created_at,
+              m.method AS m_method, m.config_enc, m.token, m.created_at AS m_created_at, m.updated_at AS m_updated_at
+       FROM ${this.c.t.identities} i
+       LEFT JOIN ${this.c.t.identityMethods} m ON m.identity_id = i.id AND m.method = $2
+       WHERE i.id = $1`,
+      [identityId, method],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const found = r.m_method === null
+      ? null
+      : this.#toMethod({ identity_id: r.id, method: r.m_method, config_enc: r.config_enc!, token: r.token!, created_at: r.m_created_at!, updated_at: r.m_updated_at! });
+    return { identity: toIdentity(r), method: found };
+  }
+
   async listMethods(identityId: string): Promise<IdentityMethod[]> {
     const { rows } = await this.c.db.query<MethodRow>(
       `SELECT identity_id, method, config_enc, token, created_at, updated_at FROM ${this.c.t.identityMethods}

@@ -185,6 +185,21 @@ export function runStoreConformance(name: string, factory: StoreFactory, options
         expect(await s().getMethod(id, 'beta')).toBeNull();
       });
 
+      it('getWithMethod (when a store offers it) answers exactly what get + getMethod answer, in every case', { timeout }, async () => {
+        const store = s();
+        if (!store.getWithMethod) return;
+        const { id } = await store.create({ name: 'joined', organizationSlug: 'acme' }, T0);
+        const other = await store.create({ name: 'other' }, T0);
+        const config = { secret: 'x', nested: { list: [1, 2] } };
+        await store.putMethod({ identityId: id, method: 'alpha', config, token: tokenSettings({ accessTokenTTL: 60 }) }, at(5));
+        await store.putMethod({ identityId: other.id, method: 'beta', config: { other: true }, token: tokenSettings() }, at(6));
+        for (const [identityId, method] of [[id, 'alpha'], [id, 'beta'], [other.id, 'alpha'], [other.id, 'beta'], [uid('missing'), 'alpha']] as const) {
+          const identity = await store.get(identityId);
+          const expected = identity ? { identity, method: await store.getMethod(identityId, method) } : null;
+          expect(await store.getWithMethod(identityId, method)).toEqual(expected);
+        }
+      });
+
       it('putMethod again replaces config and token, keeps createdAt and moves updatedAt', { timeout }, async () => {
         const { id } = await s().create({ name: 'replace' }, T0);
         await s().putMethod({ identityId: id, method: 'alpha', config: { v: 1, gone: 'x' }, token: tokenSettings() }, at(1));
