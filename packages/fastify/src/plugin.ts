@@ -1,12 +1,14 @@
 /**
- * Fastify 5 adapter: translation only. Bodies are read by the core's Node bridge (one parser, one limit,
- * identical errors in every adapter); validation, limiting, issuing and rendering are the core's.
+ * Fastify 5 adapter: translation only. Fastify reads `application/json` bodies (its raw-body reader, our limit)
+ * and the core judges and parses them (`classifyBody`, `parseJsonBytes`: one verdict, identical errors in every
+ * adapter); any other media type goes to the core's reader, which refuses it. Validation, limiting, issuing and
+ * rendering are the core's.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { guardFrom, toJsonSchema, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  DEFAULT_BODY_LIMIT, failureResponse, frameworkPath, guardRequestOf, pathOf, readJsonBodyThen, respond, routePrefixes, toGatehouseRequest,
+  DEFAULT_BODY_LIMIT, classifyBody, failureResponse, parseJsonBytes, frameworkPath, guardRequestOf, pathOf, readJsonBodyThen, respond, routePrefixes, toGatehouseRequest,
   toNodeResponse,
   type BodyResult, type NodeResponse,
 } from '@gatehouse-auth/core/node';
@@ -39,7 +41,7 @@ class BodyFailure extends Error {
   }
 }
 
-/** Fastify's own body errors, should one happen before our parser runs (an unparsable content-type). */
+/** Fastify's own body errors: its reader's (declared or streamed size, a length mismatch) and an unparsable content-type. */
 const FASTIFY_BODY_ERRORS: Record<string, BodyError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
@@ -47,6 +49,23 @@ const FASTIFY_BODY_ERRORS: Record<string, BodyError> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
 };
+
+type ParserDone = (err: Error | null, body?: unknown) => void;
+
+function settle(result: BodyResult, done: ParserDone): void {
+  if (result.bodyError) done(new BodyFailure(result.bodyError));
+  else done(null, result.body);
+}
+
+/** The body error behind an error Fastify raised while reading a body, judged by the headers first. */
+function fastifyBodyError(error: FastifyError, request: FastifyRequest, limit: number): BodyError | undefined {
+  const known = FASTIFY_BODY_ERRORS[error.code];
+  // The client went away mid-body: Fastify's reader passes the stream's error on.
+  if (!known && error.code !== 'ECONNRESET') return undefined;
+  const verdict = classifyBody(request.headers, limit);
+  if (verdict !== 'read' && verdict.bodyError) return verdict.bodyError;
+  return known ?? 'aborted';
+}
 
 /** Fastify's validator contract, passing the data through as it came. */
 const untouched = (data: unknown) => ({ value: data });
@@ -72,15 +91,19 @@ async function plugin(fastify: FastifyInstance, options: GatehouseFastifyOptions
   // A child context: our parser and error handler apply to Gatehouse routes only, never to the app's.
   await fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    // Callback style: no promise per request.
-    scope.addContentTypeParser('*', (request: FastifyRequest, payload: FastifyRequest['raw'], done: (err: Error | null, body?: unknown) => void) => {
-      readJsonBodyThen(payload, { limit, headers: request.headers }, (result) => {
-        if (result.bodyError) done(new BodyFailure(result.bodyError));
-        else done(null, result.body);
-      });
+    // Callback style: no promise per request. The header verdicts (encoding, charset) come before the bytes are
+    // parsed, as in the core's reader.
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limit }, (request: FastifyRequest, bytes: Buffer, done: ParserDone) => {
+      const verdict = classifyBody(request.headers, limit);
+      settle(verdict === 'read' ? parseJsonBytes(bytes) : verdict, done);
+    });
+    scope.addContentTypeParser('*', (request: FastifyRequest, payload: FastifyRequest['raw'], done: ParserDone) => {
+      readJsonBodyThen(payload, { limit, headers: request.headers }, (result) => settle(result, done));
     });
     scope.setErrorHandler(async (error: FastifyError, request, reply) => {
-      const bodyError = error instanceof BodyFailure ? error.bodyError : FASTIFY_BODY_ERRORS[error.code];
+      // What the headers alone refuse comes first (Fastify checks the declared size before anything else: an
+      // oversized gzip body is 415 here as on Express and Koa, not 413).
+      const bodyError = error instanceof BodyFailure ? error.bodyError : fastifyBodyError(error, request, limit);
       // Anything else raised on a Gatehouse route (an app-wide hook, say) is still answered in the dialect.
       if (!bodyError) return send(reply, failureResponse(gatehouse, pathOf(request.url), error));
       // Fastify closes the connection after a parser error; the body is drained instead (as Node does for

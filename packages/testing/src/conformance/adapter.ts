@@ -352,6 +352,15 @@ export function runAdapterConformance(name: string, harness: AdapterHarness, sui
         expectDialectError(res, 'infisical', 'unsupported_media_type');
       });
 
+      it.each([
+        ['JSON in latin1', { 'content-type': 'application/json; charset=latin1' }],
+        ['gzip-encoded JSON', { 'content-type': 'application/json', 'content-encoding': 'gzip' }],
+        ['a form', { 'content-type': 'application/x-www-form-urlencoded' }],
+      ])('%s over the body limit is still an unsupported media type: the headers are judged before the size, on every adapter', async (_label, headers) => {
+        const res = await login('infisical', paddedBody(DEFAULT_LIMIT + 8192), { headers });
+        expectDialectError(res, 'infisical', 'unsupported_media_type');
+      });
+
       it('JSON with parameters is fine', async () => {
         const res = await login('infisical', '{"mode":"ok"}', { headers: { 'content-type': 'Application/JSON; charset=UTF-8' } });
         expect(res.status, res.text).toBe(200);
