@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+/** Loaded on the first outbound call: most logins make none, and it took ~130 ms of every start. */
+let undici: typeof import('undici') | undefined;
+let loadingUndici: Promise<typeof import('undici')> | undefined;
+const loadUndici = async () => (undici ??= await (loadingUndici ??= import('undici')));
 import { AuthError } from '../errors/auth-error.js';
 
 export interface OutboundRequest {
@@ -47,7 +52,12 @@ export const DEFAULT_OUTBOUND: OutboundHttpOptions = { timeoutMs: 5_000, maxResp
 /** A pooled keep-alive client that never follows redirects, always times out and caps response size. */
 export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): OutboundHttp {
   const opts = { ...DEFAULT_OUTBOUND, ...options };
-  const agent = opts.dispatcher ?? new Agent({ connections: opts.connections, keepAliveTimeout: 10_000, connect: { timeout: opts.timeoutMs } });
+  let agent = opts.dispatcher;
+  const dispatcher = async (): Promise<Dispatcher> => {
+    const { Agent } = undici ?? (await loadUndici());
+    // After the await: of two first calls, one makes the pool and the other uses it.
+    return (agent ??= new Agent({ connections: opts.connections, keepAliveTimeout: 10_000, connect: { timeout: opts.timeoutMs } }));
+  };
   const allowed = opts.allowedOrigins ? new Set(opts.allowedOrigins.map((o) => new URL(o).origin)) : null;
 
   return {
@@ -68,11 +78,12 @@ export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): 
       try {
         let res: Dispatcher.ResponseData;
         try {
+          const { request } = undici ?? (await loadUndici());
           res = await request(target, {
             method: init.method ?? 'GET',
             headers: init.headers,
             body: init.body,
-            dispatcher: agent,
+            dispatcher: agent ?? (await dispatcher()),
             signal: exchange,
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs,
@@ -100,7 +111,7 @@ export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): 
       }
     },
     async close() {
-      if (!opts.dispatcher) await agent.close();
+      if (!opts.dispatcher && agent) await agent.close();
     },
   };
 }

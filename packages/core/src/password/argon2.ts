@@ -1,7 +1,11 @@
 /**
  * argon2id PHC hashes via `@node-rs/argon2` (prebuilt binaries, no install scripts).
  */
-import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
+
+/** Loaded on the first hash: a process without password logins (or before its first one) does not pay for it. */
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 
 // `Algorithm` is an ambient const enum (not importable as a value under verbatimModuleSyntax); 2 = Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -18,12 +22,14 @@ export const DEFAULT_ARGON2: Argon2Params = { memoryCost: 19_456, timeCost: 2, p
 /** Longest password accepted (bytes): argon2 handles more, but hashing megabytes is a DoS lever. */
 export const MAX_PASSWORD_BYTES = 1024;
 
-export function hashPassword(password: string, params: Argon2Params = DEFAULT_ARGON2): Promise<string> {
+export async function hashPassword(password: string, params: Argon2Params = DEFAULT_ARGON2): Promise<string> {
+  const { hash } = await loadArgon2();
   return hash(password, { algorithm: ARGON2ID, ...params });
 }
 
 /** Constant-time inside argon2; false (not a throw) for malformed hashes. */
 export async function verifyPassword(phc: string, password: string): Promise<boolean> {
+  const { verify } = await loadArgon2();
   try {
     return await verify(phc, password);
   } catch {

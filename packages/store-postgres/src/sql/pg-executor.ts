@@ -1,4 +1,4 @@
-import pg, { type Pool, type PoolClient, type PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { StoreUnavailableError } from '@gatehouse-auth/core';
 import { toStoreError } from './errors.js';
 import type { QueryResult, SqlExecutor, SqlRunner } from './executor.js';
@@ -23,6 +23,8 @@ export async function createPgExecutor(options: PgExecutorOptions): Promise<SqlE
     pool = options.pool;
   } else {
     if (!options.connectionString && !options.poolConfig) throw new TypeError('createPostgresStores needs connectionString or pool');
+    // Loaded here, not at the top: a PGlite-only process (the CLI's embedded default) never pays for it.
+    const { default: pg } = await import('pg');
     pool = new pg.Pool({
       connectionString: options.connectionString,
       ...options.poolConfig,
