@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
+import type * as Undici from 'undici';
 
 /** Loaded on the first outbound call: most logins make none, and it took ~130 ms of every start. */
-let undici: typeof import('undici') | undefined;
-let loadingUndici: Promise<typeof import('undici')> | undefined;
+let undici: typeof Undici | undefined;
+let loadingUndici: Promise<typeof Undici> | undefined;
 const loadUndici = async () => (undici ??= await (loadingUndici ??= import('undici')));
 import { AuthError } from '../errors/auth-error.js';
 

@@ -2,9 +2,10 @@
  * argon2id PHC hashes via `@node-rs/argon2` (prebuilt binaries, no install scripts).
  */
 import type { Algorithm } from '@node-rs/argon2';
+import type * as Argon2 from '@node-rs/argon2';
 
 /** Loaded on the first hash: a process without password logins (or before its first one) does not pay for it. */
-let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+let argon2: Promise<typeof Argon2> | undefined;
 const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 
 // `Algorithm` is an ambient const enum (not importable as a value under verbatimModuleSyntax); 2 = Argon2id.
