@@ -74,3 +74,15 @@ export function adminAccess(scope: AdminScope): Pick<EndpointDefinition, 'author
     security: [{ [ADMIN_SECURITY_SCHEME]: [formatScope(scope)] }],
   };
 }
+
+/** OpenAPI metadata of one admin operation under `tags`: summary, id, and the scope it needs (from its `adminAccess`). */
+export function adminOperation(tags: string[]) {
+  return (access: ReturnType<typeof adminAccess>, operationId: string, summary: string, description?: string) => ({
+    summary,
+    ...(description ? { description } : {}),
+    tags,
+    operationId,
+    security: access.security,
+    securitySchemes: adminSecuritySchemes,
+  });
+}

@@ -9,7 +9,7 @@ import { defineEndpoint, type EndpointDefinition, type Strategy, type StrategyCo
 import { AuthError } from '../errors/auth-error.js';
 import type { GatehouseAdmin } from '../runtime/admin.js';
 import type { Identity } from '../stores/ports.js';
-import { adminAccess, adminSecuritySchemes } from './authorize.js';
+import { adminAccess, adminOperation } from './authorize.js';
 
 export const IDENTITY_ROUTES = { collection: '/api/v1/identities', item: '/api/v1/identities/{identityId}' } as const;
 
@@ -21,18 +21,17 @@ const createBody = z.strictObject({
 
 const identityShape = z.looseObject({ id: z.string(), name: z.string(), authMethods: z.array(z.string()), createdAt: z.string(), updatedAt: z.string() });
 
+/** The identity `identityId`, or the admin API's 404. */
+export async function requireIdentity(ctx: StrategyContext, identityId: string): Promise<Identity> {
+  const identity = await ctx.stores.identities.get(identityId);
+  if (!identity) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
+  return identity;
+}
+
 export function identityEndpoints(admin: GatehouseAdmin, strategies: Strategy<unknown, unknown>[]): EndpointDefinition<never>[] {
   const read = adminAccess({ resource: 'identities', action: 'read' });
   const write = adminAccess({ resource: 'identities', action: 'write' });
-  const tags = ['Admin: Identities'];
-  const openapi = (access: typeof read, operationId: string, summary: string, description?: string) => ({
-    summary,
-    ...(description ? { description } : {}),
-    tags,
-    operationId,
-    security: access.security,
-    securitySchemes: adminSecuritySchemes,
-  });
+  const openapi = adminOperation(['Admin: Identities']);
   // Infisical names methods by their API segment (`alicloud-auth`); other strategies by their id.
   const apiName = new Map(strategies.map((s) => [s.id, s.admin?.segment ?? s.id]));
 
@@ -46,11 +45,6 @@ export function identityEndpoints(admin: GatehouseAdmin, strategies: Strategy<un
   async function memberView(ctx: StrategyContext, identity: Identity) {
     const v = await view(ctx, identity);
     return { ...v, identityId: v.id, identity: { id: v.id, name: v.name, authMethods: v.authMethods } };
-  }
-  async function requireIdentity(ctx: StrategyContext) {
-    const identity = await ctx.stores.identities.get(ctx.request.params.identityId!);
-    if (!identity) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
-    return identity;
   }
 
   const create = defineEndpoint({
@@ -93,7 +87,7 @@ export function identityEndpoints(admin: GatehouseAdmin, strategies: Strategy<un
     authorize: read.authorize,
     openapi: openapi(read, 'getMachineIdentity', 'Get a machine identity by id'),
     async handle(_input, ctx) {
-      const identity = await requireIdentity(ctx);
+      const identity = await requireIdentity(ctx, ctx.request.params.identityId!);
       return { kind: 'reply', audit: { identityId: identity.id, action: 'read' }, reply: { body: { identity: await memberView(ctx, identity) } } };
     },
   });
@@ -108,7 +102,7 @@ export function identityEndpoints(admin: GatehouseAdmin, strategies: Strategy<un
     authorize: write.authorize,
     openapi: openapi(write, 'deleteMachineIdentity', 'Delete a machine identity', 'Its login methods go with it, and every token issued to it is revoked.'),
     async handle(_input, ctx) {
-      const identity = await requireIdentity(ctx);
+      const identity = await requireIdentity(ctx, ctx.request.params.identityId!);
       const shown = await view(ctx, identity);
       if (!(await admin.deleteIdentity(identity.id))) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
       return { kind: 'reply', audit: { identityId: identity.id, action: 'delete' }, reply: { body: { identity: shown } } };

@@ -12,7 +12,8 @@ import { AuthError, type ValidationIssue } from '../errors/auth-error.js';
 import type { GatehouseAdmin } from '../runtime/admin.js';
 import type { IdentityMethod } from '../stores/ports.js';
 import { parseCidr, resolveTokenSettings, type TokenSettingsInput } from '../tokens/settings.js';
-import { adminAccess, adminSecuritySchemes } from './authorize.js';
+import { adminAccess, adminOperation } from './authorize.js';
+import { requireIdentity } from './identities.js';
 
 const MAX_TTL_SECONDS = 315_360_000;
 const ttl = z
@@ -120,12 +121,6 @@ function inApiTerms(err: unknown, api: StrategyAdminApi): unknown {
   });
 }
 
-async function requireIdentity(ctx: StrategyContext, identityId: string) {
-  const identity = await ctx.stores.identities.get(identityId);
-  if (!identity) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
-  return identity;
-}
-
 const notAttached = (api: StrategyAdminApi) =>
   new AuthError({ kind: 'not_found', reasonCode: 'identity_method_not_found', message: `The identity does not have ${api.title} attached` });
 
@@ -135,17 +130,9 @@ const identityIdOf = (ctx: StrategyContext) => ctx.request.params.identityId!;
 export function methodEndpoints(strategy: Strategy<unknown, unknown>, admin: GatehouseAdmin): EndpointDefinition<never>[] {
   const api = strategy.admin!;
   const path = `/api/v1/auth/${api.segment}/identities/{identityId}`;
-  const tags = [`Admin: ${api.title}`];
   const read = adminAccess({ resource: api.segment, action: 'read' });
   const write = adminAccess({ resource: api.segment, action: 'write' });
-  const openapi = (access: typeof read, operationId: string, summary: string, description?: string) => ({
-    summary,
-    ...(description ? { description } : {}),
-    tags,
-    operationId,
-    security: access.security,
-    securitySchemes: adminSecuritySchemes,
-  });
+  const openapi = adminOperation([`Admin: ${api.title}`]);
   const name = api.segment.replace(/-auth$/, '').replace(/-(.)/g, (_, c: string) => c.toUpperCase());
   const title = name.charAt(0).toUpperCase() + name.slice(1);
   const methodFields = Object.fromEntries(Object.entries(api.fields).map(([k, schema]) => [k, api.required.includes(k) ? schema : schema.optional()]));

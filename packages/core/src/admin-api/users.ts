@@ -20,7 +20,7 @@ import { MAX_EMAIL_LENGTH, createPasswordUser, setUserPassword } from '../passwo
 import { MAX_USERNAME_LENGTH } from '../password/username.js';
 import type { GatehouseAdmin } from '../runtime/admin.js';
 import type { User } from '../stores/ports.js';
-import { adminAccess, adminSecuritySchemes } from './authorize.js';
+import { adminAccess, adminOperation } from './authorize.js';
 
 export const USER_ROUTES = {
   collection: '/api/v1/admin/users',
@@ -75,15 +75,7 @@ export function userEndpoints(admin: GatehouseAdmin, options: UserAdminOptions =
   const read = adminAccess({ resource: 'users', action: 'read' });
   const write = adminAccess({ resource: 'users', action: 'write' });
   const policy = options.passwordPolicy ?? DEFAULT_PASSWORD_POLICY;
-  const tags = ['Admin: Users'];
-  const openapi = (access: typeof read, operationId: string, summary: string, description?: string) => ({
-    summary,
-    ...(description ? { description } : {}),
-    tags,
-    operationId,
-    security: access.security,
-    securitySchemes: adminSecuritySchemes,
-  });
+  const openapi = adminOperation(['Admin: Users']);
   async function requireUser(ctx: StrategyContext): Promise<User> {
     const user = await ctx.stores.users.getById(ctx.request.params.userId!);
     if (!user) throw new AuthError({ kind: 'not_found', reasonCode: 'user_not_found', message: 'User not found' });

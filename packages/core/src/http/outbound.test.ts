@@ -4,6 +4,30 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundHttp } from './outbound.js';
 
+// First in the file: undici is loaded on the first call of this module instance, and the calls race that load.
+describe('createOutboundHttp, first calls', () => {
+  it('concurrent first calls share one pool (one connection when the pool allows one)', async () => {
+    let connections = 0;
+    const server = createServer((_req, res) => setTimeout(() => res.end('ok'), 20));
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const http = createOutboundHttp({ connections: 1 });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const answers = await Promise.all([http.request(url), http.request(url), http.request(url)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(connections).toBe(1);
+    } finally {
+      await http.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('close() before any call has nothing to close', async () => {
+    await expect(createOutboundHttp().close()).resolves.toBeUndefined();
+  });
+});
+
 describe('createOutboundHttp size cap', () => {
   let server: Server;
   let url: string;

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
+import { AuthError } from '../errors/auth-error.js';
 
 /** Loaded on the first outbound call: most logins make none, and it took ~130 ms of every start. */
 let undici: typeof Undici | undefined;
 let loadingUndici: Promise<typeof Undici> | undefined;
 const loadUndici = async () => (undici ??= await (loadingUndici ??= import('undici')));
-import { AuthError } from '../errors/auth-error.js';
 
 export interface OutboundRequest {
   method?: 'GET' | 'POST';
@@ -54,11 +54,6 @@ export const DEFAULT_OUTBOUND: OutboundHttpOptions = { timeoutMs: 5_000, maxResp
 export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): OutboundHttp {
   const opts = { ...DEFAULT_OUTBOUND, ...options };
   let agent = opts.dispatcher;
-  const dispatcher = async (): Promise<Dispatcher> => {
-    const { Agent } = undici ?? (await loadUndici());
-    // After the await: of two first calls, one makes the pool and the other uses it.
-    return (agent ??= new Agent({ connections: opts.connections, keepAliveTimeout: 10_000, connect: { timeout: opts.timeoutMs } }));
-  };
   const allowed = opts.allowedOrigins ? new Set(opts.allowedOrigins.map((o) => new URL(o).origin)) : null;
 
   return {
@@ -79,12 +74,14 @@ export function createOutboundHttp(options: Partial<OutboundHttpOptions> = {}): 
       try {
         let res: Dispatcher.ResponseData;
         try {
-          const { request } = undici ?? (await loadUndici());
+          const { request, Agent } = undici ?? (await loadUndici());
+          // After the await: of two first calls, one makes the pool and the other uses it.
+          agent ??= new Agent({ connections: opts.connections, keepAliveTimeout: 10_000, connect: { timeout: opts.timeoutMs } });
           res = await request(target, {
             method: init.method ?? 'GET',
             headers: init.headers,
             body: init.body,
-            dispatcher: agent ?? (await dispatcher()),
+            dispatcher: agent,
             signal: exchange,
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs,

@@ -77,38 +77,29 @@ export class SqlIdentityStore implements IdentityStore {
     input: { identityId: string; method: string; config: unknown; token: TokenSettings },
     now: Date,
   ): Promise<IdentityMethod> {
-    try {
-      const { rows } = await this.c.db.query<MethodRow>(
-        `INSERT INTO ${this.c.t.identityMethods} AS m (identity_id, method, config_enc, token, created_at, updated_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $5)
-         ON CONFLICT (identity_id, method) DO UPDATE
-           SET config_enc = EXCLUDED.config_enc, token = EXCLUDED.token, updated_at = EXCLUDED.updated_at
-         RETURNING identity_id, method, config_enc, token, created_at, updated_at`,
-        [
-          input.identityId,
-          input.method,
-          this.c.box.encryptJson(input.config, this.#configContext(input.identityId, input.method)),
-          JSON.stringify(input.token),
-          now,
-        ],
-      );
-      return this.#toMethod(rows[0]!);
-    } catch (err) {
-      if (isForeignKeyViolation(err)) throw new AuthError({ kind: 'not_found', reasonCode: 'identity_not_found', message: 'Identity not found' });
-      throw err;
-    }
+    const stored = await this.#insertMethod(input, now, 'DO UPDATE SET config_enc = EXCLUDED.config_enc, token = EXCLUDED.token, updated_at = EXCLUDED.updated_at');
+    return stored!;
   }
 
   async addMethod(
     input: { identityId: string; method: string; config: unknown; token: TokenSettings },
     now: Date,
   ): Promise<IdentityMethod | null> {
+    // One statement: a method already there makes the insert a no-op, so of concurrent callers one gets a row.
+    return this.#insertMethod(input, now, 'DO NOTHING');
+  }
+
+  /** The method's row inserted, `onConflict` deciding what an existing one becomes; null when nothing was written. */
+  async #insertMethod(
+    input: { identityId: string; method: string; config: unknown; token: TokenSettings },
+    now: Date,
+    onConflict: 'DO NOTHING' | `DO UPDATE SET ${string}`,
+  ): Promise<IdentityMethod | null> {
     try {
-      // One statement: a method already there makes the insert a no-op, so of concurrent callers one gets a row.
       const { rows } = await this.c.db.query<MethodRow>(
         `INSERT INTO ${this.c.t.identityMethods} (identity_id, method, config_enc, token, created_at, updated_at)
          VALUES ($1, $2, $3, $4::jsonb, $5, $5)
-         ON CONFLICT (identity_id, method) DO NOTHING
+         ON CONFLICT (identity_id, method) ${onConflict}
          RETURNING identity_id, method, config_enc, token, created_at, updated_at`,
         [input.identityId, input.method, this.c.box.encryptJson(input.config, this.#configContext(input.identityId, input.method)), JSON.stringify(input.token), now],
       );
