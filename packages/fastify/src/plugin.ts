@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPM
 import fp from 'fastify-plugin';
 import { guardFrom, toJsonSchema, type Gatehouse, type GuardSource, type Principal } from '@gatehouse-auth/core';
 import {
-  DEFAULT_BODY_LIMIT, classifyBody, failureResponse, parseJsonBytes, frameworkPath, guardRequestOf, pathOf, readJsonBodyThen, respond, routePrefixes, toGatehouseRequest,
+  DEFAULT_BODY_LIMIT, classifyBody, failureResponse, parseJsonBytes, parserBodyError, frameworkPath, guardRequestOf, pathOf, readJsonBodyThen, respond, routePrefixes, toGatehouseRequest,
   toNodeResponse,
   type BodyResult, type NodeResponse,
 } from '@gatehouse-auth/core/node';
@@ -57,14 +57,14 @@ function settle(result: BodyResult, done: ParserDone): void {
   else done(null, result.body);
 }
 
-/** The body error behind an error Fastify raised while reading a body, judged by the headers first. */
+/**
+ * The body error behind an error Fastify raised while reading a body, or undefined when it is something else. The
+ * headers are judged first (`parserBodyError`, as for Express's and Koa's parsers).
+ */
 function fastifyBodyError(error: FastifyError, request: FastifyRequest, limit: number): BodyError | undefined {
-  const known = FASTIFY_BODY_ERRORS[error.code];
-  // The client went away mid-body: Fastify's reader passes the stream's error on.
-  if (!known && error.code !== 'ECONNRESET') return undefined;
-  const verdict = classifyBody(request.headers, limit);
-  if (verdict !== 'read' && verdict.bodyError) return verdict.bodyError;
-  return known ?? 'aborted';
+  // ECONNRESET: the client went away mid-body, and Fastify's reader passes the stream's error on.
+  const known = FASTIFY_BODY_ERRORS[error.code] ?? (error.code === 'ECONNRESET' ? 'aborted' : undefined);
+  return known && (parserBodyError(error, request.headers, limit) ?? known);
 }
 
 /** Fastify's validator contract, passing the data through as it came. */
