@@ -1,7 +1,8 @@
 // Login throughput through each adapter vs a hand-written handler on the bare framework doing the same
 // cryptography (bench/servers/common.mjs), and — for issue 18's claim that telemetry without an SDK costs
 // nothing — Fastify + Gatehouse with the OpenTelemetry API's no-ops against the same with the telemetry code
-// path bypassed (`telemetry: { enabled: false }`).
+// path bypassed (`telemetry: { enabled: false }`); and Fastify + Gatehouse signing with libsodium (sodium-native is
+// installed here, so that is the default) against the same signing with node:crypto, to show what that part is worth.
 //
 // Both servers of a pair run at once, each in its own process, warmed up first; autocannon (in this process)
 // then loads them one at a time, alternating A, B, B, A, A, B… so drift on a shared machine hits both alike.
@@ -86,5 +87,6 @@ export async function run({ duration = Number(process.env.BENCH_SECONDS ?? 4), r
     describe(`${framework}: gatehouse (A) vs bare (B)`, 'gatehouse', 'bare', await pair(framework, 'gatehouse', 'bare', { duration, rounds }));
   }
   describe('fastify gatehouse: telemetry API no-op (A) vs telemetry bypassed (B)', 'gatehouse', 'gatehouse-no-telemetry', await pair('fastify', 'gatehouse', 'gatehouse-no-telemetry', { duration, rounds }));
+  describe('fastify gatehouse: EdDSA by libsodium (A) vs by node:crypto (B)', 'gatehouse', 'gatehouse-node-crypto', await pair('fastify', 'gatehouse', 'gatehouse-node-crypto', { duration, rounds }));
   return rows;
 }

@@ -7,9 +7,17 @@ import { apiKeyStrategy, hashApiKey } from '@gatehouse-auth/example-custom-strat
 export const API_KEY = `ghk_${'A'.repeat(43)}`;
 export const IDENTITY_ID = '00000000-0000-4000-8000-000000000001';
 
-/** `telemetry: false`: the telemetry code path bypassed (`telemetry: { enabled: false }`), for the side-by-side row. */
-export async function benchGatehouse({ telemetry = true } = {}) {
-  const gatehouse = createGatehouse({ strategies: [apiKeyStrategy()], tokenRoutes: true, ...(telemetry ? {} : { telemetry: { enabled: false } }) });
+/**
+ * `telemetry: false`: the telemetry code path bypassed (`telemetry: { enabled: false }`); `ed25519Signer:
+ * 'node:crypto'`: tokens signed by node:crypto even though sodium-native is installed. Each for its side-by-side row.
+ */
+export async function benchGatehouse({ telemetry = true, ed25519Signer = 'auto' } = {}) {
+  const gatehouse = createGatehouse({
+    strategies: [apiKeyStrategy()],
+    tokenRoutes: true,
+    issuer: { ed25519Signer },
+    ...(telemetry ? {} : { telemetry: { enabled: false } }),
+  });
   await gatehouse.admin.createIdentity({ id: IDENTITY_ID, name: 'bench' });
   await gatehouse.admin.attachMethod(IDENTITY_ID, 'api-key', { keyHash: hashApiKey(API_KEY) });
   return gatehouse;
@@ -56,11 +64,11 @@ export function ready(port) {
   process.send?.({ port });
 }
 
-/** The mode a bench server was started in: `gatehouse`, `gatehouse-no-telemetry` or `bare`. */
+/** The mode a bench server was started in: `gatehouse`, `gatehouse-no-telemetry`, `gatehouse-node-crypto` or `bare`. */
 export function mode() {
   return process.argv[2] ?? 'gatehouse';
 }
 
 export function gatehouseForMode() {
-  return benchGatehouse({ telemetry: mode() !== 'gatehouse-no-telemetry' });
+  return benchGatehouse({ telemetry: mode() !== 'gatehouse-no-telemetry', ed25519Signer: mode() === 'gatehouse-node-crypto' ? 'node:crypto' : 'auto' });
 }

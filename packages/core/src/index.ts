@@ -26,6 +26,7 @@ export { validationError, parseWith } from './pipeline/validation.js';
 
 export { TokenIssuer, DEFAULT_ISSUER_OPTIONS, TOKEN_TYPE, NO_RENEWAL_LIMIT, subjectKeyOf } from './tokens/issuer.js';
 export type { IssuerOptions, IssuedToken, VerifiedToken, VerifyOptions, StatefulCheck, IntrospectionResponse } from './tokens/issuer.js';
+export { ed25519Library, type Ed25519Signer } from './tokens/ed25519.js';
 export { KeyManager, jwksMaxAgeSeconds, checkKeyTimings, JWKS_MAX_AGE_CAP_SECONDS } from './tokens/keys.js';
 export type { KeyManagerOptions, SigningKey } from './tokens/keys.js';
 export { tokenSettingsSchema, DEFAULT_TOKEN_SETTINGS, cidrSchema, ipAllowed, parseCidr, parseAddress } from './tokens/settings.js';

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { createGatehouse, TOKENS, type Gatehouse, type OutboundHttp } from '@gatehouse-auth/core';
+import { createGatehouse, ed25519Library, TOKENS, type Gatehouse, type OutboundHttp } from '@gatehouse-auth/core';
 import { startPurgeSchedule } from '@gatehouse-auth/store-postgres';
 import type { LoadedConfig } from './config/load.js';
 import type { GatehouseConfig } from './config/schema.js';
@@ -248,7 +248,9 @@ export async function startServer(loaded: LoadedConfig, options: StartServerOpti
       }
     });
 
-    logger.info({ http: urls.http, https: urls.https, metrics: urls.metrics, mode: config.mode, strategies: [...enabled], signingKeyId: kid }, 'gatehouse listening');
+    // Which library signs EdDSA tokens: libsodium when the optional `sodium-native` is installed (core README).
+    const signing = { algorithm: config.tokens.algorithm, ...(config.tokens.algorithm === 'EdDSA' ? { library: ed25519Library() } : {}) };
+    logger.info({ http: urls.http, https: urls.https, metrics: urls.metrics, mode: config.mode, strategies: [...enabled], signingKeyId: kid, signing }, 'gatehouse listening');
     const out = options.out ?? process.stdout;
     if (demo) {
       out.write(demo.banner({ httpUrl: urls.http, httpsUrl: urls.https, metricsUrl: urls.metrics, dataDir: config.dataDir, enabled, cli: options.cliCommand ?? 'npx gatehouse', extra, adminApi }));

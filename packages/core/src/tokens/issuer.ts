@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { randomId } from '../runtime/random-id.js';
 import type { JWTPayload } from 'jose';
 import { encodeJwsHeader, signWithEncodedHeader } from './jws-sign.js';
+import type { Ed25519Signer } from './ed25519.js';
 import { decodeJsonPart, isBase64url, verifyCompactSignature } from './jws-verify.js';
 import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../runtime/clock.js';
@@ -36,6 +37,12 @@ export interface IssuerOptions {
   keyRefreshSeconds: number;
   /** Unknown-kid store reload throttle. */
   keyReloadIntervalMs: number;
+  /**
+   * Which library makes EdDSA signatures: `auto` (default) uses libsodium through the optional peer dependency
+   * `sodium-native` when it is installed (~40% less CPU per signature), else node:crypto; `node:crypto` always
+   * uses node:crypto. The signatures are the same either way (Ed25519 is deterministic).
+   */
+  ed25519Signer: Ed25519Signer;
 }
 
 export const DEFAULT_ISSUER_OPTIONS: IssuerOptions = {
@@ -48,6 +55,7 @@ export const DEFAULT_ISSUER_OPTIONS: IssuerOptions = {
   keyPropagationSeconds: 600,
   keyRefreshSeconds: 30,
   keyReloadIntervalMs: 5_000,
+  ed25519Signer: 'auto',
 };
 
 export const TOKEN_TYPE = 'at+jwt';
@@ -382,7 +390,7 @@ export class TokenIssuer {
     payload.iat = iat;
     payload.nbf = iat;
     payload.exp = Math.floor(expiresAt.getTime() / 1000);
-    return signWithEncodedHeader(alg, key, this.#encodedHeader(kid, alg), payload);
+    return signWithEncodedHeader(alg, key, this.#encodedHeader(kid, alg), payload, this.options.ed25519Signer);
   }
 
   /**

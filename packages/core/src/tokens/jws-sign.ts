@@ -1,10 +1,11 @@
 /**
  * Compact-JWS signing on node:crypto KeyObjects: jose's WebCrypto path measured ~5× slower for Ed25519
  * (docs/benchmarks.md) and signing is on every login. Output is standard JWS: ES256 signatures in IEEE-P1363
- * form (r‖s), RS256 as RSASSA-PKCS1-v1_5 with SHA-256, EdDSA as raw Ed25519.
+ * form (r‖s), RS256 as RSASSA-PKCS1-v1_5 with SHA-256, EdDSA as raw Ed25519 (libsodium when installed: ed25519.ts).
  */
 import { sign as cryptoSign, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from '../stores/ports.js';
+import { signEd25519, type Ed25519Signer } from './ed25519.js';
 
 const b64json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -13,8 +14,8 @@ export function encodeJwsHeader(alg: SigningAlgorithm, header: Record<string, un
   return b64json({ ...header, alg });
 }
 
-export function signCompactJws(alg: SigningAlgorithm, key: KeyObject, header: Record<string, unknown>, payload: Record<string, unknown>): string {
-  return signWithEncodedHeader(alg, key, encodeJwsHeader(alg, header), payload);
+export function signCompactJws(alg: SigningAlgorithm, key: KeyObject, header: Record<string, unknown>, payload: Record<string, unknown>, ed25519: Ed25519Signer = 'auto'): string {
+  return signWithEncodedHeader(alg, key, encodeJwsHeader(alg, header), payload, ed25519);
 }
 
 /**
@@ -25,7 +26,7 @@ export function signCompactJws(alg: SigningAlgorithm, key: KeyObject, header: Re
 const scratch = Buffer.allocUnsafe(16 * 1024);
 
 /** As `signCompactJws`, with the header already encoded (it is the same for every token of one key). */
-export function signWithEncodedHeader(alg: SigningAlgorithm, key: KeyObject, encodedHeader: string, payload: Record<string, unknown>): string {
+export function signWithEncodedHeader(alg: SigningAlgorithm, key: KeyObject, encodedHeader: string, payload: Record<string, unknown>, ed25519: Ed25519Signer = 'auto'): string {
   const json = JSON.stringify(payload);
   // UTF-8 takes at most 3 bytes per UTF-16 unit and base64url 4 characters per 3 bytes: the payload's bytes,
   // then the header, a dot and the encoded payload, always fit when this holds.
@@ -43,7 +44,7 @@ export function signWithEncodedHeader(alg: SigningAlgorithm, key: KeyObject, enc
   let signature: Buffer;
   switch (alg) {
     case 'EdDSA':
-      signature = cryptoSign(null, data, key);
+      signature = signEd25519(key, data, ed25519);
       break;
     case 'ES256':
       signature = cryptoSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
