@@ -68,6 +68,8 @@ function deriveSecretKey(lib: Sodium, key: KeyObject): Buffer | null {
     lib.crypto_sign_seed_keypair(publicKey, secretKey, pkcs8.subarray(PKCS8_PREFIX.length));
     const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
     return spki.equals(Buffer.concat([SPKI_PREFIX, publicKey])) ? secretKey : null;
+  } catch {
+    return null; // libsodium could not take the key (no memory for a guarded buffer, say): node:crypto signs
   } finally {
     pkcs8.fill(0); // the seed's only copy outside OpenSSL and the guarded buffer
   }
