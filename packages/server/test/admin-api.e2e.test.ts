@@ -170,6 +170,11 @@ describe.runIf(DATABASE_URL)('admin API end to end over HTTP on PostgreSQL', { t
     expect(lines.some((l) => l.level === 40 && /the admin API is on but no admin token is live/.test(l.msg))).toBe(true);
   });
 
+  it('the server says at start which library signs its EdDSA tokens (libsodium: sodium-native is installed here)', () => {
+    const lines = logs.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; signing?: unknown });
+    expect(lines.find((l) => l.msg === 'gatehouse listening')?.signing).toEqual({ algorithm: 'EdDSA', library: 'libsodium' });
+  });
+
   it('the served OpenAPI document has the admin routes, each with the admin security scheme and its scope', async () => {
     const doc = (await (await fetch(`${server.urls.http}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { security?: unknown; parameters?: { name: string; in: string }[] }>>;

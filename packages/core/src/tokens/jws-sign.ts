@@ -14,8 +14,8 @@ export function encodeJwsHeader(alg: SigningAlgorithm, header: Record<string, un
   return b64json({ ...header, alg });
 }
 
-export function signCompactJws(alg: SigningAlgorithm, key: KeyObject, header: Record<string, unknown>, payload: Record<string, unknown>, ed25519: Ed25519Signer = 'auto'): string {
-  return signWithEncodedHeader(alg, key, encodeJwsHeader(alg, header), payload, ed25519);
+export function signCompactJws(alg: SigningAlgorithm, key: KeyObject, header: Record<string, unknown>, payload: Record<string, unknown>): string {
+  return signWithEncodedHeader(alg, key, encodeJwsHeader(alg, header), payload);
 }
 
 /**
